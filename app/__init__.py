@@ -1,0 +1,104 @@
+"""Cofund: grant and subsidy administration for EFRO co-financed projects."""
+from __future__ import annotations
+
+from flask import Flask, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .config import Config
+from .errors import DomainError, NotFound, PermissionDenied
+from .extensions import csrf, db, login_manager, migrate
+from .money import format_money, format_percent
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Config(app.instance_path, overrides))
+    if app.config["PROXY_FIX"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir(app)))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Meld u aan om verder te gaan."
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _configure_sqlite(db.engine)
+
+    from . import models  # noqa: F401  (register the tables)
+    from .auth.routes import bp as auth_bp
+    from .cli import register_cli
+    from .projects.routes import bp as projects_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(projects_bp)
+    register_cli(app)
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(models.User, int(user_id))
+
+    app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["percent"] = format_percent
+
+    @app.get("/")
+    def index():
+        return redirect(url_for("projects.index") if current_user.is_authenticated else url_for("auth.login"))
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'")
+        return response
+
+    @app.errorhandler(NotFound)
+    @app.errorhandler(404)
+    def not_found(error):
+        db.session.rollback()
+        return render_template("error.html", code=404, message="Deze pagina bestaat niet, "
+                               "of u hebt er geen toegang toe."), 404
+
+    @app.errorhandler(PermissionDenied)
+    @app.errorhandler(403)
+    def forbidden(error):
+        db.session.rollback()
+        message = str(error) if isinstance(error, PermissionDenied) else "U hebt geen toegang tot deze handeling."
+        return render_template("error.html", code=403, message=message), 403
+
+    @app.errorhandler(DomainError)
+    def domain_error(error):
+        """A refused action that a view did not catch: nothing changed; say why and go back."""
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(request.referrer or url_for("index"))
+
+    return app
+
+
+def _migrations_dir(app: Flask):
+    from pathlib import Path
+    return Path(app.root_path).parent / "migrations"
+
+
+def _configure_sqlite(engine) -> None:
+    """Foreign keys on; real transactions that take the write lock at BEGIN (IMMEDIATE), so writers are
+    serialised and SAVEPOINTs work (SQLAlchemy's documented pysqlite recipe)."""
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

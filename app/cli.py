@@ -1,0 +1,73 @@
+"""Command-line interface: flask seed-demo, flask create-user, flask audit verify."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from .errors import DomainError
+from .extensions import db
+from .models import Partner, Project, Role
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("seed-demo")
+    def seed_demo_command():
+        """Load the LES demo project, partners, budget and demo users (idempotent)."""
+        from .demo import seed_demo
+        result = seed_demo()
+        db.session.commit()
+        click.echo(f"Demo data present (LES and LLL); {result['users_created']} users created. "
+                   "Demo password: cofund-demo-2026 (demo only).")
+
+    @app.cli.command("create-user")
+    @click.option("--email", required=True)
+    @click.option("--name", "full_name", required=True)
+    @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+    @click.option("--project", "project_code", help="Project code, e.g. LES")
+    @click.option("--role", type=click.Choice([r.value for r in Role]))
+    @click.option("--partner", "partner_number", type=int, help="Partner number (PPn) for a partner user")
+    def create_user_command(email, full_name, password, project_code, role, partner_number):
+        """Create a user, and optionally give it a role in a project."""
+        from .services.accounts import create_user, grant_membership
+        from .services.audit import Actor
+        actor = Actor.system("create-user")
+        try:
+            user = create_user(actor, email, full_name, password)
+            if project_code or role:
+                if not (project_code and role):
+                    raise DomainError("Geef --project en --role samen.")
+                project = db.session.scalar(select(Project).where(Project.code == project_code))
+                if project is None:
+                    raise DomainError(f"Project {project_code} bestaat niet.")
+                partner = None
+                if partner_number is not None:
+                    partner = db.session.scalar(select(Partner).where(
+                        Partner.project_id == project.id, Partner.number == partner_number))
+                    if partner is None:
+                        raise DomainError(f"Partner PP{partner_number} bestaat niet in {project_code}.")
+                grant_membership(actor, user, project, Role(role), partner)
+        except DomainError as error:
+            db.session.rollback()
+            click.echo(f"Fout: {error}", err=True)
+            sys.exit(1)
+        db.session.commit()
+        click.echo(f"User {user.email} created.")
+
+    audit_group = AppGroup("audit", help="The audit trail.")
+    app.cli.add_command(audit_group)
+
+    @audit_group.command("verify")
+    def audit_verify():
+        """Walk the hash chain; exit 1 and name the first broken event if it is not intact."""
+        from .services.audit import verify_chain
+        report = verify_chain()
+        if report.ok:
+            click.echo(f"OK: audit chain intact, {report.count} events, head {report.head}")
+            return
+        click.echo(f"BROKEN: audit event {report.broken_seq}: {report.reason} "
+                   f"({report.count} events before it are intact)", err=True)
+        sys.exit(1)

@@ -1,0 +1,49 @@
+"""Settings from the environment. SQLite in ``instance/`` by default; ``DATABASE_URL`` for PostgreSQL."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual ``postgres://`` / ``postgresql://`` spellings and use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    def __init__(self, instance_path: str, overrides: dict | None = None):
+        env = os.environ
+        Path(instance_path).mkdir(parents=True, exist_ok=True)
+        default_db = "sqlite:///" + str(Path(instance_path) / "cofund.sqlite3")
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(env.get("DATABASE_URL", default_db))
+        self.SECRET_KEY = env.get("SECRET_KEY") or _dev_secret(instance_path)
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = env.get("SESSION_COOKIE_SECURE", "0") == "1"
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.WTF_CSRF_TIME_LIMIT = None  # token lives as long as the session
+        self.PROXY_FIX = env.get("PROXY_FIX", "0") == "1"
+        # Logins: after this many failed attempts for one e-mail address within the window, refuse.
+        self.LOGIN_MAX_FAILURES = int(env.get("LOGIN_MAX_FAILURES", "5"))
+        self.LOGIN_FAILURE_WINDOW_MINUTES = int(env.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
+        self.MAX_UPLOAD_MB = int(env.get("MAX_UPLOAD_MB", "20"))
+        self.DOCUMENT_DIR = env.get("DOCUMENT_DIR") or str(Path(instance_path) / "documents")
+        for key, value in (overrides or {}).items():
+            setattr(self, key, value)
+        # Request bodies may carry several evidence files, each up to MAX_UPLOAD_MB.
+        self.MAX_CONTENT_LENGTH = getattr(self, "MAX_CONTENT_LENGTH", None) or (
+            self.MAX_UPLOAD_MB * 1024 * 1024 * 5 + 1024 * 1024
+        )
+
+
+def _dev_secret(instance_path: str) -> str:
+    """A random key kept in instance/ so a development server keeps its sessions across restarts."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(os.urandom(32).hex())
+        path.chmod(0o600)
+    return path.read_text().strip()

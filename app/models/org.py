@@ -1,0 +1,81 @@
+"""People and organisations: users, their project memberships and roles."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, str_enum, utcnow
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    FINANCE = "finance_officer"
+    PARTNER = "partner"
+    AUDITOR = "auditor"
+
+    @property
+    def label(self) -> str:
+        return {"admin": "beheerder", "finance_officer": "financieel medewerker",
+                "partner": "partner", "auditor": "auditor"}[self.value]
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    country: Mapped[str] = mapped_column(String(2))
+    city: Mapped[str | None] = mapped_column(String(100))
+    vat_number: Mapped[str | None] = mapped_column(String(20))
+
+    __table_args__ = (CheckConstraint("country IN ('BE', 'NL')", name="country"),)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="user", lazy="selectin")
+
+    __table_args__ = (CheckConstraint("email = lower(email)", name="email_lower"),)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def roles_in(self, project_id: int) -> set[Role]:
+        return {m.role for m in self.memberships if m.project_id == project_id}
+
+    def partner_ids_in(self, project_id: int) -> set[int]:
+        return {m.partner_id for m in self.memberships
+                if m.project_id == project_id and m.role is Role.PARTNER}
+
+
+class Membership(db.Model):
+    """A user's role in one project; a partner membership is bound to exactly one partner."""
+
+    __tablename__ = "membership"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="RESTRICT"))
+    role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="RESTRICT"))
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+
+    __table_args__ = (
+        CheckConstraint("(role = 'partner') = (partner_id IS NOT NULL)", name="partner_role_has_partner"),
+        Index("uq_membership_user_project_role_partner", "user_id", "project_id", "role", "partner_id",
+              unique=True),
+        Index("uq_membership_user_project_role", "user_id", "project_id", "role", unique=True,
+              sqlite_where=db.text("partner_id IS NULL"), postgresql_where=db.text("partner_id IS NULL")),
+    )

@@ -1,0 +1,204 @@
+"""Programme, project, partners and the budget (partner x cost category x reporting period)."""
+from __future__ import annotations
+
+import enum
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..money import Money, Percentage
+from .org import Organisation
+from .types import str_enum
+
+
+class CategoryKind(enum.StrEnum):
+    """The Interreg default cost categories plus a small-grants category (a fund such as LES Fonds)."""
+
+    STAFF = "staff"
+    OFFICE = "office_admin"
+    TRAVEL = "travel"
+    EXTERNAL = "external"
+    EQUIPMENT = "equipment"
+    INFRASTRUCTURE = "infrastructure"
+    SMALL_GRANTS = "small_grants"
+
+
+DEFAULT_CATEGORIES = [
+    (CategoryKind.STAFF, "Personeelskosten"),
+    (CategoryKind.OFFICE, "Kantoor- en administratiekosten"),
+    (CategoryKind.TRAVEL, "Reis- en verblijfkosten"),
+    (CategoryKind.EXTERNAL, "Kosten voor externe expertise en diensten"),
+    (CategoryKind.EQUIPMENT, "Uitrustingskosten"),
+    (CategoryKind.INFRASTRUCTURE, "Infrastructuur en werken"),
+    (CategoryKind.SMALL_GRANTS, "Kleine projecten (fonds)"),
+]
+
+
+class FlatRateBasis(enum.StrEnum):
+    STAFF = "staff_costs"  # e.g. office and administration = 15% of staff costs
+    OTHER_DIRECT = "other_direct_costs"  # staff costs = 20% of direct costs other than staff
+
+    @property
+    def label(self) -> str:
+        return {"staff_costs": "van de personeelskosten",
+                "other_direct_costs": "van de andere directe kosten"}[self.value]
+
+
+class FundingKind(enum.StrEnum):
+    EFRO = "efro"
+    OTHER_PUBLIC = "other_public"
+
+
+class Programme(db.Model):
+    __tablename__ = "programme"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Project(db.Model):
+    __tablename__ = "project"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="RESTRICT"))
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    eligibility_start: Mapped[date] = mapped_column(Date)
+    eligibility_end: Mapped[date] = mapped_column(Date)
+    cofinancing_rate: Mapped[Decimal] = mapped_column(Percentage)  # EFRO share, percent
+    efro_ceiling: Mapped[Decimal] = mapped_column(Money)  # the approved EFRO amount
+    flexibility_rate: Mapped[Decimal] = mapped_column(Percentage, default=Decimal("10.00"))
+
+    programme: Mapped[Programme] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("end_date >= start_date", name="dates"),
+        CheckConstraint("eligibility_end >= eligibility_start", name="eligibility_dates"),
+        CheckConstraint("cofinancing_rate > 0 AND cofinancing_rate <= 10000", name="rate"),
+        CheckConstraint("flexibility_rate >= 0 AND flexibility_rate <= 10000", name="flexibility"),
+        CheckConstraint("efro_ceiling >= 0", name="efro_ceiling"),
+        CheckConstraint("code <> ''", name="code_not_empty"),
+    )
+
+
+class Partner(db.Model):
+    __tablename__ = "partner"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="RESTRICT"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="RESTRICT"))
+    number: Mapped[int] = mapped_column(Integer)  # PP1 is the lead partner
+    is_lead: Mapped[bool] = mapped_column(Boolean, default=False)
+    country: Mapped[str] = mapped_column(String(2))
+    vat_recoverable: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+    project: Mapped[Project] = relationship()
+    flat_rates: Mapped[list[FlatRate]] = relationship(back_populates="partner", lazy="selectin")
+
+    __table_args__ = (
+        UniqueConstraint("project_id", "organisation_id"),
+        UniqueConstraint("project_id", "number"),
+        CheckConstraint("country IN ('BE', 'NL')", name="country"),
+        CheckConstraint("number > 0", name="number"),
+        Index("uq_partner_one_lead", "project_id", unique=True,
+              sqlite_where=db.text("is_lead"), postgresql_where=db.text("is_lead")),
+    )
+
+    @property
+    def name(self) -> str:
+        return self.organisation.name
+
+    @property
+    def label(self) -> str:
+        return f"PP{self.number} {self.organisation.name}"
+
+
+class CostCategory(db.Model):
+    __tablename__ = "cost_category"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="RESTRICT"), index=True)
+    kind: Mapped[CategoryKind] = mapped_column(str_enum(CategoryKind, "category_kind"))
+    name: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (UniqueConstraint("project_id", "kind"), UniqueConstraint("project_id", "position"))
+
+
+class ReportingPeriod(db.Model):
+    __tablename__ = "reporting_period"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="RESTRICT"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+
+    __table_args__ = (
+        UniqueConstraint("project_id", "number"),
+        CheckConstraint("end_date >= start_date", name="dates"),
+        CheckConstraint("number > 0", name="number"),
+    )
+
+    @property
+    def label(self) -> str:
+        return f"Periode {self.number}"
+
+
+class BudgetLine(db.Model):
+    """The budget of one partner for one cost category in one reporting period."""
+
+    __tablename__ = "budget_line"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="RESTRICT"))
+    category_id: Mapped[int] = mapped_column(ForeignKey("cost_category.id", ondelete="RESTRICT"))
+    period_id: Mapped[int] = mapped_column(ForeignKey("reporting_period.id", ondelete="RESTRICT"))
+    amount: Mapped[Decimal] = mapped_column(Money)
+
+    partner: Mapped[Partner] = relationship()
+    category: Mapped[CostCategory] = relationship()
+    period: Mapped[ReportingPeriod] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("partner_id", "category_id", "period_id"),
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+    )
+
+
+class FlatRate(db.Model):
+    """A cost category that a partner claims as a percentage of other costs instead of with invoices."""
+
+    __tablename__ = "flat_rate"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="RESTRICT"))
+    category_id: Mapped[int] = mapped_column(ForeignKey("cost_category.id", ondelete="RESTRICT"))
+    basis: Mapped[FlatRateBasis] = mapped_column(str_enum(FlatRateBasis, "flat_rate_basis"))
+    rate: Mapped[Decimal] = mapped_column(Percentage)
+
+    partner: Mapped[Partner] = relationship(back_populates="flat_rates")
+    category: Mapped[CostCategory] = relationship(lazy="joined")
+
+    __table_args__ = (
+        UniqueConstraint("partner_id", "category_id"),
+        CheckConstraint("rate > 0 AND rate <= 10000", name="rate"),
+    )
+
+
+class FundingSource(db.Model):
+    """Who pays a partner's budget: EFRO, other public co-financiers; the own contribution is the rest."""
+
+    __tablename__ = "funding_source"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="RESTRICT"), index=True)
+    kind: Mapped[FundingKind] = mapped_column(str_enum(FundingKind, "funding_kind"))
+    name: Mapped[str] = mapped_column(String(200))
+    amount: Mapped[Decimal] = mapped_column(Money)
+
+    __table_args__ = (
+        UniqueConstraint("partner_id", "kind", "name"),
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+        Index("uq_funding_source_one_efro", "partner_id", unique=True,
+              sqlite_where=db.text("kind = 'efro'"), postgresql_where=db.text("kind = 'efro'")),
+    )

@@ -1,0 +1,220 @@
+"""Money: the one place where amounts are parsed, rounded, formatted and stored.
+
+Amounts are ``decimal.Decimal`` with two places from parsing to export, never ``float``. In the database
+they are integer cents behind the :class:`Money` column type, so sums are exact on SQLite and PostgreSQL.
+
+Rounding as the programmes do it: fund shares (EFRO) and flat-rate amounts are cut off to the cent
+(:func:`floor_cent`); the partner's contribution is the remainder, so the parts always add up to the
+whole (:func:`split_fund`). Other percentages round half-up (:func:`percent_of`).
+"""
+from __future__ import annotations
+
+import re
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
+
+from sqlalchemy import BigInteger, Integer
+from sqlalchemy.types import TypeDecorator
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+HUNDRED = Decimal(100)
+
+
+class MoneyError(ValueError):
+    """Input that is not a valid amount; the message is meant for the user (Dutch)."""
+
+
+_ALLOWED = re.compile(r"^[+-]?[0-9.,]+$")
+
+
+def parse_money(text: str | Decimal | int | None, *, allow_negative: bool = False) -> Decimal:
+    """Parse an amount typed by a user in Dutch (``1.234,56``) or English (``1,234.56``) notation.
+
+    Accepts an optional ``€``/``EUR`` sign, spaces and at most two decimals. Refuses what could be read
+    two ways (``1.234`` or ``1,234``: a thousand, or one and a bit?), floats, and malformed grouping.
+    """
+    if isinstance(text, float):
+        raise TypeError("money is never a float")
+    if isinstance(text, int):
+        text = str(text)
+    if isinstance(text, Decimal):
+        return _check(text, str(text), allow_negative)
+    if text is None:
+        raise MoneyError("Vul een bedrag in.")
+    raw = str(text)
+    s = raw.replace("\u00a0", " ").strip()
+    s = re.sub(r"^(€|EUR)\s*|\s*(€|EUR)$", "", s, flags=re.IGNORECASE).replace(" ", "")
+    if not s:
+        raise MoneyError("Vul een bedrag in.")
+    if not _ALLOWED.match(s):
+        raise MoneyError(f"'{raw}' is geen bedrag.")
+    sign = ""
+    if s[0] in "+-":
+        sign, s = ("-" if s[0] == "-" else ""), s[1:]
+    dots, commas = s.count("."), s.count(",")
+    if dots and commas:
+        dec = "." if s.rfind(".") > s.rfind(",") else ","
+        grp = "," if dec == "." else "."
+        intpart, _, frac = s.rpartition(dec)
+        if grp not in intpart and dec in intpart:
+            raise MoneyError(f"'{raw}' is geen bedrag.")
+        intpart = _ungroup(intpart, grp, raw)
+    elif dots + commas == 0:
+        intpart, frac = s, ""
+    else:
+        sep = "." if dots else ","
+        if dots + commas > 1:  # only as thousands separator: 1.234.567
+            intpart, frac = _ungroup(s, sep, raw), ""
+        else:
+            intpart, _, frac = s.partition(sep)
+            if len(frac) == 3 and intpart and intpart != "0":
+                raise MoneyError(
+                    f"'{raw}' is dubbelzinnig (duizendtal of decimalen?): "
+                    "schrijf het bedrag met twee decimalen, bijvoorbeeld 1.234,00 of 1,23."
+                )
+    if not intpart:
+        intpart = "0"
+    if not intpart.isdigit() or (frac and not frac.isdigit()):
+        raise MoneyError(f"'{raw}' is geen bedrag.")
+    if len(frac) > 2:
+        raise MoneyError(f"'{raw}' heeft meer dan twee decimalen.")
+    value = Decimal(f"{sign}{intpart}.{frac or '0'}")
+    return _check(value, raw, allow_negative)
+
+
+def _ungroup(part: str, sep: str, raw: str) -> str:
+    groups = part.split(sep)
+    if not groups[0] or len(groups[0]) > 3 or any(len(g) != 3 for g in groups[1:]):
+        raise MoneyError(f"'{raw}' heeft een verkeerde groepering van duizendtallen.")
+    return "".join(groups)
+
+
+def _check(value: Decimal, raw: str, allow_negative: bool) -> Decimal:
+    if not value.is_finite():
+        raise MoneyError(f"'{raw}' is geen bedrag.")
+    if value != value.quantize(CENT, rounding=ROUND_FLOOR):
+        raise MoneyError(f"'{raw}' heeft meer dan twee decimalen.")
+    if value < 0 and not allow_negative:
+        raise MoneyError("Een bedrag mag niet negatief zijn.")
+    if abs(value) >= Decimal("1e13"):
+        raise MoneyError(f"'{raw}' is te groot.")
+    return value.quantize(CENT)
+
+
+def to_money(value: Decimal | int | str) -> Decimal:
+    """A value computed by the program (not user input) as a two-place Decimal; refuses floats."""
+    if isinstance(value, float):
+        raise TypeError("money is never a float")
+    return Decimal(value).quantize(CENT)
+
+
+def floor_cent(value: Decimal) -> Decimal:
+    """Cut off to the cent (towards minus infinity), as for fund shares and flat rates."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_FLOOR)
+
+
+def half_up_cent(value: Decimal) -> Decimal:
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def fund_share(total: Decimal, rate_pct: Decimal) -> Decimal:
+    """The fund's (EFRO's) share of ``total`` at ``rate_pct`` percent, rounded down to the cent."""
+    return floor_cent(Decimal(total) * Decimal(rate_pct) / HUNDRED)
+
+
+def split_fund(total: Decimal, rate_pct: Decimal) -> tuple[Decimal, Decimal]:
+    """(fund share, contribution): fund rounded down, contribution the remainder; they add up to total."""
+    fund = fund_share(total, rate_pct)
+    return fund, to_money(total) - fund
+
+
+def flat_rate(basis: Decimal, rate_pct: Decimal) -> Decimal:
+    """A flat-rate amount on a category total: rounded down to the cent."""
+    return floor_cent(Decimal(basis) * Decimal(rate_pct) / HUNDRED)
+
+
+def percent_of(amount: Decimal, rate_pct: Decimal) -> Decimal:
+    """Any other percentage of an amount: rounded half-up to the cent."""
+    return half_up_cent(Decimal(amount) * Decimal(rate_pct) / HUNDRED)
+
+
+def format_money(value: Decimal | None, *, blank_zero: bool = False) -> str:
+    """Dutch notation for display: 2763165 -> '2.763.165,00'. Display rounds only for display."""
+    if value is None:
+        return ""
+    value = half_up_cent(Decimal(value))
+    if blank_zero and value == 0:
+        return ""
+    sign = "-" if value < 0 else ""
+    intpart, frac = f"{abs(value):.2f}".split(".")
+    groups = []
+    while len(intpart) > 3:
+        groups.insert(0, intpart[-3:])
+        intpart = intpart[:-3]
+    groups.insert(0, intpart)
+    return f"{sign}{'.'.join(groups)},{frac}"
+
+
+def format_percent(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return f"{Decimal(value).normalize():f}".replace(".", ",") + "%"
+
+
+def parse_percent(text: str) -> Decimal:
+    s = str(text).strip().rstrip("%").strip().replace(",", ".")
+    try:
+        value = Decimal(s)
+    except InvalidOperation:
+        raise MoneyError(f"'{text}' is geen percentage.") from None
+    if not value.is_finite() or value < 0 or value > 100 or value != value.quantize(CENT):
+        raise MoneyError(f"'{text}' is geen percentage tussen 0 en 100 met hoogstens twee decimalen.")
+    return value.quantize(CENT)
+
+
+class Money(TypeDecorator):
+    """Decimal euros in Python, integer cents (BIGINT) in the database."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if isinstance(value, float):
+            raise TypeError("money is never a float")
+        value = Decimal(value)
+        cents = value * 100
+        if cents != cents.to_integral_value():
+            raise ValueError(f"amount {value} has more than two decimals")
+        return int(cents)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return (Decimal(int(value)) / 100).quantize(CENT)
+
+    def coerce_compared_value(self, op, value):
+        return self
+
+
+class Percentage(TypeDecorator):
+    """A percentage with two decimals (``Decimal('15.00')``), stored as integer hundredths of a percent."""
+
+    impl = Integer
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if isinstance(value, float):
+            raise TypeError("percentages are never floats")
+        hundredths = Decimal(value) * 100
+        if hundredths != hundredths.to_integral_value():
+            raise ValueError(f"percentage {value} has more than two decimals")
+        return int(hundredths)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return (Decimal(int(value)) / 100).quantize(CENT)

@@ -1,0 +1,60 @@
+"""Who may see and do what: the one place for role and partner-scope checks.
+
+Roles are per project membership. A partner user sees only its own partner(s); a request for anything
+else answers 404 (NotFound), so ids cannot be probed. Services and views both call these.
+"""
+from __future__ import annotations
+
+from .errors import NotFound, PermissionDenied
+from .models import Partner, Project, Role, User
+
+READ_ALL = {Role.ADMIN, Role.FINANCE, Role.AUDITOR}
+EDIT_BUDGET = {Role.ADMIN, Role.FINANCE}
+
+
+def roles(user: User | None, project: Project) -> set[Role]:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    return user.roles_in(project.id)
+
+
+def role_label(user: User | None, project: Project | None) -> str:
+    """The roles a user acts under in a project, for the audit trail."""
+    if user is None or project is None:
+        return ""
+    return ",".join(sorted(r.value for r in roles(user, project)))
+
+
+def require_project(user: User | None, project: Project | None) -> Project:
+    """A project the user is a member of; otherwise 404."""
+    if project is None or not roles(user, project):
+        raise NotFound("Project niet gevonden.")
+    return project
+
+
+def visible_partner_ids(user: User, project: Project) -> set[int] | None:
+    """None means every partner of the project; otherwise the ids of the user's own partners."""
+    r = roles(user, project)
+    if r & READ_ALL:
+        return None
+    return user.partner_ids_in(project.id)
+
+
+def can_see_partner(user: User, partner: Partner) -> bool:
+    scope = visible_partner_ids(user, partner.project)
+    return bool(roles(user, partner.project)) and (scope is None or partner.id in scope)
+
+
+def require_partner(user: User, partner: Partner | None, project: Project) -> Partner:
+    if partner is None or partner.project_id != project.id or not can_see_partner(user, partner):
+        raise NotFound("Partner niet gevonden.")
+    return partner
+
+
+def can_edit_budget(user: User, project: Project) -> bool:
+    return bool(roles(user, project) & EDIT_BUDGET)
+
+
+def require(allowed: bool, message: str = "U hebt geen toegang tot deze handeling.") -> None:
+    if not allowed:
+        raise PermissionDenied(message)

@@ -1,0 +1,81 @@
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..auth.routes import current_actor
+from ..errors import DomainError
+from ..extensions import db
+from ..models import Membership, Partner, Project
+from ..permissions import can_edit_budget, require, require_partner, require_project, roles
+from ..services import budget
+from .forms import BudgetLineForm
+
+bp = Blueprint("projects", __name__, url_prefix="/projects")
+
+
+def project_or_404(code: str) -> Project:
+    return require_project(current_user, db.session.scalar(select(Project).where(Project.code == code)))
+
+
+def partner_or_404(project: Project, partner_id: int) -> Partner:
+    return require_partner(current_user, db.session.get(Partner, partner_id), project)
+
+
+@bp.get("")
+@login_required
+def index():
+    projects = db.session.scalars(
+        select(Project).join(Membership, Membership.project_id == Project.id)
+        .where(Membership.user_id == current_user.id).distinct().order_by(Project.code)).all()
+    return render_template("projects/index.html", projects=projects)
+
+
+@bp.get("/<code>")
+@login_required
+def overview(code):
+    project = project_or_404(code)
+    return render_template("projects/overview.html", project=project,
+                           ov=budget.project_overview(current_user, project),
+                           my_roles=roles(current_user, project))
+
+
+@bp.get("/<code>/partners/<int:partner_id>")
+@login_required
+def partner(code, partner_id):
+    project = project_or_404(code)
+    partner = partner_or_404(project, partner_id)
+    return render_template("projects/partner.html", project=project, pb=budget.partner_budget(partner),
+                           can_edit=can_edit_budget(current_user, project))
+
+
+@bp.route("/<code>/partners/<int:partner_id>/budget", methods=["GET", "POST"])
+@login_required
+def edit_budget(code, partner_id):
+    project = project_or_404(code)
+    partner = partner_or_404(project, partner_id)
+    require(can_edit_budget(current_user, project), "Alleen een beheerder of financieel medewerker wijzigt het budget.")
+    form = BudgetLineForm()
+    categories, periods = budget.categories_of(project), budget.periods_of(project)
+    form.category_id.choices = [(c.id, c.name) for c in categories]
+    form.period_id.choices = [(p.id, f"{p.label} ({p.start_date:%d-%m-%Y} – {p.end_date:%d-%m-%Y})")
+                              for p in periods]
+    if request.method == "GET":
+        form.category_id.data = request.args.get("category", type=int)
+        form.period_id.data = request.args.get("period", type=int)
+        pb = budget.partner_budget(partner)
+        line = pb.cells.get((form.category_id.data, form.period_id.data))
+        if line is not None:
+            form.amount.data = line.amount
+    if form.validate_on_submit():
+        try:
+            budget.set_budget_line(current_actor(), current_user, partner, form.category_id.data,
+                                   form.period_id.data, form.amount.data)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash("Het budget is gewijzigd.", "success")
+            return redirect(url_for("projects.partner", code=project.code, partner_id=partner.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("projects/budget_form.html", project=project, partner=partner, form=form), status

@@ -1,0 +1,235 @@
+"""The budget: aggregates for the overview pages (in SQL) and the one action that changes a budget line."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from ..errors import DomainError
+from ..extensions import db
+from ..models import (
+    BudgetLine,
+    CostCategory,
+    FundingKind,
+    FundingSource,
+    Partner,
+    Project,
+    ReportingPeriod,
+    User,
+)
+from ..money import ZERO, format_money, fund_share
+from ..permissions import can_edit_budget, require, role_label, visible_partner_ids
+from . import audit
+from .audit import Actor
+
+
+@dataclass
+class Figures:
+    """Budget figures of one partner, or of the whole project."""
+
+    by_category: dict[int, Decimal] = field(default_factory=lambda: defaultdict(lambda: ZERO))
+    by_period: dict[int, Decimal] = field(default_factory=lambda: defaultdict(lambda: ZERO))
+    total: Decimal = ZERO
+    efro: Decimal = ZERO
+    other_public: Decimal = ZERO
+
+    @property
+    def contribution(self) -> Decimal:
+        """The partner's own contribution: what EFRO and the other public co-financiers do not pay."""
+        return self.total - self.efro - self.other_public
+
+
+@dataclass
+class BudgetOverview:
+    project: Project
+    categories: list[CostCategory]
+    periods: list[ReportingPeriod]
+    partners: list[Partner]
+    rows: dict[int, Figures]
+    totals: Figures
+
+
+def categories_of(project: Project) -> list[CostCategory]:
+    return list(db.session.scalars(
+        select(CostCategory).where(CostCategory.project_id == project.id).order_by(CostCategory.position)))
+
+
+def periods_of(project: Project) -> list[ReportingPeriod]:
+    return list(db.session.scalars(
+        select(ReportingPeriod).where(ReportingPeriod.project_id == project.id)
+        .order_by(ReportingPeriod.number)))
+
+
+def project_overview(user: User, project: Project) -> BudgetOverview:
+    """Budget per partner, per category and per period, with funding; the project totals always cover
+    the whole project (published to all members), the partner rows only what the user may see.
+    A fixed number of grouped SQL queries, whatever the number of partners or lines."""
+    scope = visible_partner_ids(user, project)
+    partners_q = select(Partner).where(Partner.project_id == project.id).order_by(Partner.number)
+    if scope is not None:
+        partners_q = partners_q.where(Partner.id.in_(scope))
+    partners = list(db.session.scalars(partners_q))
+    rows = {p.id: Figures() for p in partners}
+    totals = Figures()
+    in_project = Partner.project_id == project.id
+
+    def grouped(key_col, amount_col, join_from, *extra_keys):
+        return db.session.execute(
+            select(*extra_keys, key_col, func.sum(amount_col))
+            .join(Partner, join_from == Partner.id).where(in_project)
+            .group_by(*extra_keys, key_col)
+        ).all()
+
+    for partner_id, category_id, amount in grouped(
+            BudgetLine.category_id, BudgetLine.amount, BudgetLine.partner_id, BudgetLine.partner_id):
+        if partner_id in rows:
+            rows[partner_id].by_category[category_id] = amount
+    for partner_id, period_id, amount in grouped(
+            BudgetLine.period_id, BudgetLine.amount, BudgetLine.partner_id, BudgetLine.partner_id):
+        if partner_id in rows:
+            rows[partner_id].by_period[period_id] = amount
+    for partner_id, kind, amount in grouped(
+            FundingSource.kind, FundingSource.amount, FundingSource.partner_id, FundingSource.partner_id):
+        if partner_id in rows:
+            if kind is FundingKind.EFRO:
+                rows[partner_id].efro = amount
+            else:
+                rows[partner_id].other_public = amount
+    for partner_id, amount in db.session.execute(
+            select(BudgetLine.partner_id, func.sum(BudgetLine.amount))
+            .join(Partner, BudgetLine.partner_id == Partner.id).where(in_project)
+            .group_by(BudgetLine.partner_id)):
+        if partner_id in rows:
+            rows[partner_id].total = amount
+
+    # Project totals, published to every member.
+    for category_id, amount in grouped(BudgetLine.category_id, BudgetLine.amount, BudgetLine.partner_id):
+        totals.by_category[category_id] = amount
+    for period_id, amount in grouped(BudgetLine.period_id, BudgetLine.amount, BudgetLine.partner_id):
+        totals.by_period[period_id] = amount
+    for kind, amount in grouped(FundingSource.kind, FundingSource.amount, FundingSource.partner_id):
+        if kind is FundingKind.EFRO:
+            totals.efro = amount
+        else:
+            totals.other_public = amount
+    totals.total = db.session.scalar(
+        select(func.coalesce(func.sum(BudgetLine.amount), ZERO))
+        .join(Partner, BudgetLine.partner_id == Partner.id).where(in_project)) or ZERO
+    return BudgetOverview(project, categories_of(project), periods_of(project), partners, rows, totals)
+
+
+@dataclass
+class PartnerBudget:
+    partner: Partner
+    categories: list[CostCategory]
+    periods: list[ReportingPeriod]
+    cells: dict[tuple[int, int], BudgetLine]
+    figures: Figures
+    funding: list[FundingSource]
+
+
+def partner_budget(partner: Partner) -> PartnerBudget:
+    project = partner.project
+    lines = db.session.scalars(select(BudgetLine).where(BudgetLine.partner_id == partner.id))
+    cells = {(line.category_id, line.period_id): line for line in lines}
+    figures = Figures()
+    for category_id, amount in db.session.execute(
+            select(BudgetLine.category_id, func.sum(BudgetLine.amount))
+            .where(BudgetLine.partner_id == partner.id).group_by(BudgetLine.category_id)):
+        figures.by_category[category_id] = amount
+    for period_id, amount in db.session.execute(
+            select(BudgetLine.period_id, func.sum(BudgetLine.amount))
+            .where(BudgetLine.partner_id == partner.id).group_by(BudgetLine.period_id)):
+        figures.by_period[period_id] = amount
+    figures.total = _partner_total(partner.id)
+    funding = list(db.session.scalars(
+        select(FundingSource).where(FundingSource.partner_id == partner.id)
+        .order_by(FundingSource.kind, FundingSource.name)))
+    for source in funding:
+        if source.kind is FundingKind.EFRO:
+            figures.efro = source.amount
+        else:
+            figures.other_public += source.amount
+    return PartnerBudget(partner, categories_of(project), periods_of(project), cells, figures, funding)
+
+
+def _partner_total(partner_id: int) -> Decimal:
+    return db.session.scalar(
+        select(func.coalesce(func.sum(BudgetLine.amount), ZERO)).where(BudgetLine.partner_id == partner_id)
+    ) or ZERO
+
+
+def set_budget_line(actor: Actor, user: User, partner: Partner, category_id: int, period_id: int,
+                    amount: Decimal) -> BudgetLine:
+    """Set the budget of one partner for one category and period.
+
+    The partner's EFRO share moves with its budget at the project's co-financing rate, rounded down to
+    the cent, keeping any rounding the approved budget already had (LES: EFRO rounded down to the euro).
+    Refused when the amount is negative, when the project's EFRO total would exceed the approved amount,
+    or when the other public co-financing would exceed the partner's new budget.
+    """
+    project = partner.project
+    require(can_edit_budget(user, project), "Alleen een beheerder of financieel medewerker wijzigt het budget.")
+    category = db.session.get(CostCategory, category_id)
+    period = db.session.get(ReportingPeriod, period_id)
+    if category is None or category.project_id != project.id:
+        raise DomainError("Deze kostencategorie hoort niet bij dit project.")
+    if period is None or period.project_id != project.id:
+        raise DomainError("Deze rapportageperiode hoort niet bij dit project.")
+    if amount < 0:
+        raise DomainError("Een budgetbedrag mag niet negatief zijn.")
+
+    line = db.session.scalar(select(BudgetLine).where(
+        BudgetLine.partner_id == partner.id, BudgetLine.category_id == category_id,
+        BudgetLine.period_id == period_id))
+    old_amount = line.amount if line else ZERO
+    if line is not None and old_amount == amount:
+        return line
+    old_total = _partner_total(partner.id)
+    new_total = old_total - old_amount + amount
+
+    efro = db.session.scalar(select(FundingSource).where(
+        FundingSource.partner_id == partner.id, FundingSource.kind == FundingKind.EFRO))
+    old_efro = efro.amount if efro else ZERO
+    rounding_gap = max(ZERO, fund_share(old_total, project.cofinancing_rate) - old_efro)
+    new_efro = max(ZERO, fund_share(new_total, project.cofinancing_rate) - rounding_gap)
+
+    other_public = db.session.scalar(
+        select(func.coalesce(func.sum(FundingSource.amount), ZERO)).where(
+            FundingSource.partner_id == partner.id, FundingSource.kind == FundingKind.OTHER_PUBLIC)) or ZERO
+    if new_efro + other_public > new_total:
+        raise DomainError(
+            f"Het budget van {partner.name} zou {format_money(new_total)} worden, minder dan de EFRO-steun "
+            f"en overige publieke cofinanciering samen ({format_money(new_efro + other_public)}).")
+    others_efro = db.session.scalar(
+        select(func.coalesce(func.sum(FundingSource.amount), ZERO))
+        .join(Partner, FundingSource.partner_id == Partner.id)
+        .where(Partner.project_id == project.id, Partner.id != partner.id,
+               FundingSource.kind == FundingKind.EFRO)) or ZERO
+    if others_efro + new_efro > project.efro_ceiling:
+        raise DomainError(
+            f"Het EFRO-totaal van het project zou {format_money(others_efro + new_efro)} worden, meer dan "
+            f"de goedgekeurde {format_money(project.efro_ceiling)}. Verlaag eerst een ander budget.")
+
+    if line is None:
+        line = BudgetLine(partner_id=partner.id, category_id=category_id, period_id=period_id, amount=amount)
+        db.session.add(line)
+    else:
+        line.amount = amount
+    if efro is None:
+        efro = FundingSource(partner_id=partner.id, kind=FundingKind.EFRO, name="EFRO", amount=new_efro)
+        db.session.add(efro)
+    else:
+        efro.amount = new_efro
+    db.session.flush()
+    audit.record(
+        actor, "budget.line_changed", role=role_label(user, project), object_type="budget_line",
+        object_id=line.id, project_id=project.id,
+        before={"partner_id": partner.id, "category": category.kind, "period": period.number,
+                "amount": old_amount, "partner_efro": old_efro, "partner_total": old_total},
+        after={"partner_id": partner.id, "category": category.kind, "period": period.number,
+               "amount": amount, "partner_efro": new_efro, "partner_total": new_total},
+    )
+    return line

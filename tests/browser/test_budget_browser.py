@@ -1,0 +1,49 @@
+import os
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import log_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_finance_officer_sees_les_overview_and_edits_a_budget_line(page, screenshots):
+    log_in(page, "finance@example.org")
+    expect(page.locator("h1")).to_have_text("Projecten")
+    page.click("text=Lerende Euregio Scheldemond")
+    expect(page.locator("#project-total")).to_have_text("2.763.165,00")
+    expect(page.locator("#project-efro")).to_have_text("1.381.582,00")
+    expect(page.locator("#budget-by-category tbody tr")).to_have_count(15)
+    page.screenshot(path=os.path.join(screenshots, "les-overview.png"), full_page=True)
+
+    page.click("#budget-by-category >> text=PP3 Howest")
+    expect(page.locator("#partner-total")).to_have_text("198.500,00")
+    page.locator("#budget-lines tbody tr").first.locator("td a").first.click()
+    page.fill("input[name=amount]", "1,00")
+    page.click("input[type=submit]")
+    expect(page.locator(".flash-success")).to_have_text("Het budget is gewijzigd.")
+    expect(page.locator("#partner-total")).not_to_have_text("198.500,00")
+    page.screenshot(path=os.path.join(screenshots, "howest-after-edit.png"), full_page=True)
+
+
+def test_refused_budget_change_shows_the_reason(page):
+    log_in(page, "admin@example.org")
+    page.goto("/projects/LES")
+    page.click("#budget-by-category >> text=PP2 Odisee")
+    page.locator("#budget-lines tbody tr").first.locator("td a").first.click()
+    page.fill("input[name=amount]", "5.000.000,00")
+    page.click("input[type=submit]")
+    expect(page.locator(".flash-error")).to_contain_text("EFRO-totaal van het project")
+
+
+def test_partner_sees_only_its_own_budget(page, screenshots):
+    log_in(page, "partner.odisee@example.org")
+    page.goto("/projects/LES")
+    expect(page.locator("#budget-by-category tbody tr")).to_have_count(1)
+    expect(page.locator("#budget-by-category tbody tr")).to_contain_text("Odisee")
+    expect(page.locator("#project-total")).to_have_text("2.763.165,00")
+    page.screenshot(path=os.path.join(screenshots, "odisee-overview.png"), full_page=True)
+    response = page.goto("/projects/LES/partners/1")
+    assert response.status == 404
+    expect(page.locator("h1")).to_have_text("Niet gevonden")

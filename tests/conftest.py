@@ -1,0 +1,182 @@
+"""Test fixtures.
+
+Each test gets its own database, cloned from a template that was built once per run by the real
+migrations (``flask db upgrade``) and, for most tests, the demo seed. SQLite by default; set
+TEST_DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/test) to run everything on PostgreSQL.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
+
+from app import create_app
+from app.config import normalise_database_url
+from app.extensions import db
+
+DEMO_PASSWORD = "cofund-demo-2026"
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def pytest_report_header(config):
+    return f"database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite'}"
+
+
+class SQLiteDatabases:
+    def __init__(self, root: Path):
+        self.root = root
+
+    def url(self, name: str) -> str:
+        return f"sqlite:///{self.root / (name + '.sqlite3')}"
+
+    def create_empty(self, name: str) -> str:
+        return self.url(name)
+
+    def clone(self, template: str, name: str) -> str:
+        shutil.copyfile(self.root / f"{template}.sqlite3", self.root / f"{name}.sqlite3")
+        return self.url(name)
+
+    def close(self) -> None:
+        pass
+
+    def drop(self, name: str) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            (self.root / f"{name}.sqlite3{suffix}").unlink(missing_ok=True)
+
+
+class PostgresDatabases:
+    def __init__(self, admin_url: str):
+        self.admin_url = make_url(normalise_database_url(admin_url))
+        self.engine = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        self.prefix = f"cofund_t{os.getpid()}_"
+
+    def url(self, name: str) -> str:
+        return self.admin_url.set(database=self.prefix + name).render_as_string(hide_password=False)
+
+    def _exec(self, sql: str) -> None:
+        with self.engine.connect() as conn:
+            conn.execute(text(sql))
+
+    def create_empty(self, name: str) -> str:
+        self._exec(f'DROP DATABASE IF EXISTS "{self.prefix}{name}" WITH (FORCE)')
+        self._exec(f'CREATE DATABASE "{self.prefix}{name}"')
+        return self.url(name)
+
+    def clone(self, template: str, name: str) -> str:
+        self._exec(f'CREATE DATABASE "{self.prefix}{name}" TEMPLATE "{self.prefix}{template}"')
+        return self.url(name)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def drop(self, name: str) -> None:
+        self._exec(f'DROP DATABASE IF EXISTS "{self.prefix}{name}" WITH (FORCE)')
+
+
+def make_app(url: str, tmp_path: Path, **overrides):
+    config = {
+        "SQLALCHEMY_DATABASE_URI": url,
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "DOCUMENT_DIR": str(tmp_path / "documents"),
+        **overrides,
+    }
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory):
+    dbs = PostgresDatabases(PG_URL) if PG_URL else SQLiteDatabases(tmp_path_factory.mktemp("db"))
+    tmp = tmp_path_factory.mktemp("tpl")
+    from flask_migrate import upgrade
+
+    from app.demo import seed_demo
+
+    for name, seed in (("tpl_empty", False), ("tpl_demo", True)):
+        app = make_app(dbs.create_empty(name), tmp)
+        with app.app_context():
+            upgrade()
+            if seed:
+                seed_demo()
+                db.session.commit()
+            db.session.remove()
+            db.engine.dispose()
+    yield dbs
+    for name in ("tpl_empty", "tpl_demo"):
+        dbs.drop(name)
+    dbs.close()
+
+
+@pytest.fixture
+def app(request, databases, tmp_path):
+    """The application on a fresh database: the LES demo unless the test is marked ``empty_db``."""
+    template = "tpl_empty" if request.node.get_closest_marker("empty_db") else "tpl_demo"
+    name = "t" + uuid.uuid4().hex[:12]
+    app = make_app(databases.clone(template, name), tmp_path)
+    ctx = app.app_context()
+    ctx.push()
+    yield app
+    db.session.remove()
+    db.engine.dispose()
+    ctx.pop()
+    databases.drop(name)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                     r'type="hidden" name="csrf_token" value="([^"]+)"|'
+                     r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token in the page"
+    return next(g for g in match.groups() if g)
+
+
+def login(client, email: str, password: str = DEMO_PASSWORD):
+    page = client.get("/login")
+    return client.post("/login", data={"email": email, "password": password,
+                                       "csrf_token": csrf_token(page.get_data(as_text=True))})
+
+
+def post_form(client, url: str, data: dict, **kwargs):
+    """GET the form page for its CSRF token, then POST the data to it (as a browser would)."""
+    page = client.get(kwargs.pop("form_url", url))
+    assert page.status_code == 200, page.status_code
+    return client.post(url, data={**data, "csrf_token": csrf_token(page.get_data(as_text=True))}, **kwargs)
+
+
+@pytest.fixture
+def as_user(client):
+    def _as(email: str):
+        response = login(client, email)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+    return _as
+
+
+@contextmanager
+def count_queries():
+    """Count the SQL statements run inside the block."""
+    statements: list[str] = []
+
+    def before(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)

@@ -1,0 +1,102 @@
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import AuditEvent
+from tests.conftest import DEMO_PASSWORD, csrf_token, login
+
+
+def _events(action):
+    return db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)).all()
+
+
+def test_login_page_has_email_password_and_csrf(client):
+    html = client.get("/login").get_data(as_text=True)
+    assert 'name="email"' in html and 'name="password"' in html and 'name="csrf_token"' in html
+
+
+def test_pages_need_login(client):
+    response = client.get("/projects/LES")
+    assert response.status_code == 302 and "/login?next=" in response.headers["Location"]
+
+
+def test_successful_login_is_audited_and_opens_the_projects(client):
+    response = login(client, "finance@example.org")
+    assert response.status_code == 302 and response.headers["Location"] == "/projects"
+    assert "LES" in client.get("/projects").get_data(as_text=True)
+    [event] = _events("auth.login")
+    assert event.actor == "finance@example.org" and event.user_id is not None and event.ip == "127.0.0.1"
+
+
+def test_email_is_case_insensitive(client):
+    assert login(client, "  Finance@Example.ORG ").status_code == 302
+
+
+@pytest.mark.parametrize("email, password", [
+    ("finance@example.org", "wrong password"),
+    ("nobody@example.org", DEMO_PASSWORD),
+])
+def test_failed_login_is_refused_and_audited(client, email, password):
+    response = login(client, email, password)
+    assert response.status_code == 401
+    assert "Onbekend e-mailadres of verkeerd wachtwoord" in response.get_data(as_text=True)
+    [event] = _events("auth.login_failed")
+    assert event.actor == email
+    assert client.get("/projects").status_code == 302  # still not logged in
+
+
+def test_login_without_csrf_token_is_refused(client):
+    response = client.post("/login", data={"email": "finance@example.org", "password": DEMO_PASSWORD})
+    assert response.status_code == 400
+    assert _events("auth.login") == []
+
+
+def test_too_many_failures_lock_the_address_for_a_while(client):
+    for _ in range(5):
+        assert login(client, "finance@example.org", "guess").status_code == 401
+    response = login(client, "finance@example.org", DEMO_PASSWORD)  # even the right password
+    assert response.status_code == 401
+    assert "Te veel mislukte aanmeldpogingen" in response.get_data(as_text=True)
+    assert len(_events("auth.login_refused")) == 1
+    assert login(client, "auditor@example.org").status_code == 302  # other addresses unaffected
+
+
+def test_logout_needs_post_with_csrf_and_is_audited(client):
+    login(client, "finance@example.org")
+    assert client.get("/logout").status_code == 405
+    assert client.post("/logout").status_code == 400  # no CSRF token
+    page = client.get("/projects").get_data(as_text=True)
+    response = client.post("/logout", data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 302
+    assert client.get("/projects").status_code == 302
+    assert len(_events("auth.logout")) == 1
+
+
+@pytest.mark.parametrize("next_url, expected", [
+    ("/projects/LES", "/projects/LES"),
+    ("https://evil.example/", "/projects"),
+    ("//evil.example/x", "/projects"),
+    ("/\\evil.example", "/projects"),
+    ("javascript:alert(1)", "/projects"),
+])
+def test_next_redirect_stays_on_this_site(client, next_url, expected):
+    page = client.get("/login")
+    response = client.post("/login", query_string={"next": next_url}, data={
+        "email": "finance@example.org", "password": DEMO_PASSWORD,
+        "csrf_token": csrf_token(page.get_data(as_text=True))})
+    assert response.headers["Location"] == expected
+
+
+def test_inactive_user_cannot_log_in(client):
+    from app.models import User
+    user = db.session.scalar(select(User).where(User.email == "auditor@example.org"))
+    user.active = False
+    db.session.commit()
+    assert login(client, "auditor@example.org").status_code == 401
+
+
+def test_passwords_are_argon2_hashes(app):
+    from app.models import User
+    hashes = db.session.scalars(select(User.password_hash)).all()
+    assert hashes and all(h.startswith("$argon2id$") for h in hashes)
+    assert db.session.scalar(select(func.count()).select_from(User)) == 5

@@ -1,0 +1,4 @@
+"""WSGI entry point: ``gunicorn wsgi:app`` (production) or ``flask --app wsgi run`` (development)."""
+from app import create_app
+
+app = create_app()
