@@ -11,6 +11,13 @@ from .errors import DomainError, NotFound, PermissionDenied
 from .extensions import csrf, db, login_manager, migrate
 from .money import format_money, format_percent
 
+ACTION_LABELS = {
+    "claim.created": "declaratie aangemaakt", "claim.lines_added": "uitgaven toegevoegd",
+    "claim.line_removed": "lijn verwijderd", "claim.submitted": "ingediend",
+    "claim.verification_started": "verificatie gestart", "claim.line_verified": "lijn geverifieerd",
+    "claim.line_parked": "lijn geparkeerd", "claim.returned": "teruggestuurd", "claim.certified": "gecertificeerd",
+}
+
 
 def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
@@ -30,11 +37,16 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from . import models  # noqa: F401  (register the tables)
     from .auth.routes import bp as auth_bp
+    from .claims.routes import bp as claims_bp
     from .cli import register_cli
+    from .documents.routes import bp as documents_bp
+    from .expenditures.routes import bp as expenditures_bp
+    from .imports.routes import bp as imports_bp
+    from .payments.routes import bp as payments_bp
     from .projects.routes import bp as projects_bp
 
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(projects_bp)
+    for blueprint in (auth_bp, projects_bp, expenditures_bp, documents_bp, imports_bp, claims_bp, payments_bp):
+        app.register_blueprint(blueprint)
     register_cli(app)
 
     @login_manager.user_loader
@@ -43,6 +55,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["percent"] = format_percent
+    app.jinja_env.filters["action_label"] = lambda action: ACTION_LABELS.get(action, action)
 
     @app.get("/")
     def index():
@@ -76,9 +89,27 @@ def create_app(overrides: dict | None = None) -> Flask:
         """A refused action that a view did not catch: nothing changed; say why and go back."""
         db.session.rollback()
         flash(str(error), "error")
-        return redirect(request.referrer or url_for("index"))
+        return redirect(same_site_referrer() or url_for("index"))
+
+    @app.errorhandler(413)
+    def too_large(error):
+        limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        return render_template("error.html", code=413, message=(
+            f"Het verzoek is te groot (meer dan {limit} MB samen). Laad minder of kleinere bestanden tegelijk "
+            f"op; één bestand mag hoogstens {app.config['MAX_UPLOAD_MB']} MB zijn.")), 413
 
     return app
+
+
+def same_site_referrer() -> str | None:
+    """The page the user came from, as a path on this site; None for anything else."""
+    from urllib.parse import urlsplit
+
+    from .auth.routes import safe_next
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc and referrer.netloc != request.host:
+        return None
+    return safe_next(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
 
 
 def _migrations_dir(app: Flask):

@@ -22,6 +22,7 @@ from .models import (
     FlatRateBasis,
     FundingKind,
     FundingSource,
+    Membership,
     Organisation,
     Partner,
     Programme,
@@ -156,8 +157,9 @@ def _seed_project(actor: Actor, programme: Programme, code: str, name: str, star
     return project
 
 
-def seed_demo() -> dict:
-    """Load the demo; returns counts of what it created (all zero on a second run)."""
+def seed_demo(history: bool = True) -> dict:
+    """Load the demo; returns counts of what it created (all zero on a second run). ``history`` adds
+    LES's expenditures, claims and payments (the tests build on the budget alone unless they ask)."""
     actor = Actor.system("seed-demo")
     programme, _ = _get_or_create(Programme, code="IVLNL-V", defaults=dict(
         name="Interreg V Vlaanderen-Nederland 2014-2020"))
@@ -176,6 +178,7 @@ def seed_demo() -> dict:
         ("admin@example.org", "Adam Beheer", [(les, Role.ADMIN, None), (ll, Role.ADMIN, None)]),
         ("partner.howest@example.org", "Hanne Howest", [(les, Role.PARTNER, partner_of(les, "Howest"))]),
         ("partner.odisee@example.org", "Otto Odisee", [(les, Role.PARTNER, partner_of(les, "Odisee"))]),
+        ("partner.tuawest@example.org", "Tine TUA West", [(les, Role.PARTNER, partner_of(les, "TUA West"))]),
     ]
     created_users = 0
     for email, full_name, grants in users:
@@ -185,4 +188,130 @@ def seed_demo() -> dict:
             created_users += 1
         for project, role, partner in grants:
             grant_membership(actor, user, project, role, partner)
+    if history:
+        _seed_history(les)
     return {"users_created": created_users}
+
+
+# Expenditure lines of the demo history: category, supplier, invoice, payment date, description, gross, VAT
+_LINES = {
+    ("Howest", 1): [
+        (S, "Howest personeelsdienst", "LON-2019-Q4", date(2020, 1, 10), "Loonkost projectmedewerker Q4 2019",
+         "18450.00", "0.00"),
+        (S, "Howest personeelsdienst", "LON-2020-Q1", date(2020, 3, 31), "Loonkost projectmedewerker Q1 2020",
+         "18720.00", "0.00"),
+        (E, "Drukkerij Vanden Broele", "2019/8812", date(2019, 12, 2), "Drukwerk brochure LES", "2420.00",
+         "420.00"),
+        (E, "Kortrijk Xpo", "KX-20-0117", date(2020, 2, 14), "Zaalhuur grensoverschrijdende jobbeurs",
+         "3630.00", "630.00"),
+        (T, "NMBS", "TK-448120", date(2020, 2, 20), "Treinreizen studiebezoek Terneuzen", "312.40", "0.00"),
+    ],
+    ("Odisee", 1): [
+        (S, "Odisee HR", "ODS-LON-19", date(2019, 12, 20), "Loonkost lector 20% (okt-dec 2019)", "9870.00",
+         "0.00"),
+        (E, "Busreizen Van Wiele", "BW-2020-031", date(2020, 3, 2), "Busvervoer bedrijfsbezoek Zelzate",
+         "968.00", "168.00"),
+        (Q, "Coolblue", "CB-99120331", date(2020, 1, 16), "Laptops voor workshops", "2178.00", "378.00"),
+    ],
+    ("TUA West", 1): [
+        (S, "TUA West", "TUA-LON-2019-2", date(2020, 1, 15), "Loonkost coördinator (okt-dec 2019)",
+         "21300.00", "0.00"),
+        (E, "Communicatiebureau Boom", "2019-1204", date(2019, 12, 18), "Website LES", "7260.00", "1260.00"),
+        (T, "Hotel Zeeuwse Stromen", "ZS-77031", date(2020, 3, 12), "Overnachting partnermeeting", "423.50",
+         "0.00"),
+    ],
+    ("Howest", 2): [
+        (S, "Howest personeelsdienst", "LON-2020-Q2", date(2020, 6, 30), "Loonkost projectmedewerker Q2 2020",
+         "18720.00", "0.00"),
+        (S, "Howest personeelsdienst", "LON-2020-Q3", date(2020, 9, 30), "Loonkost projectmedewerker Q3 2020",
+         "18950.00", "0.00"),
+        (E, "Studio Beeldwerk", "SB-2020-044", date(2020, 5, 8), "Video grensoverschrijdende stages",
+         "4840.00", "840.00"),
+        (E, "Catering De Kok", "DK-20-311", date(2020, 9, 17), "Catering netwerkmoment", "1272.00", "72.00"),
+        (Q, "Bol.com zakelijk", "BOL-5120887", date(2020, 7, 2), "Beamer voor demo-sessies", "899.00",
+         "156.02"),
+    ],
+    ("Odisee", 2): [
+        (S, "Odisee HR", "ODS-LON-20A", date(2020, 6, 30), "Loonkost lector 20% (jan-jun 2020)", "19740.00",
+         "0.00"),
+        # the same bus invoice as Odisee's period-1 line: flagged as possible double financing
+        (E, "Busreizen Van Wiele", "BW-2020-031", date(2020, 5, 4), "Busvervoer bedrijfsbezoek (kopie?)",
+         "968.00", "168.00"),
+    ],
+}
+
+
+def _seed_history(les: Project) -> None:
+    """A realistic claim history for LES, made through the services (so it is audited and follows
+    every rule): certified and paid claims of three partners, one claim in verification with deductions
+    and a parked line, and one draft. Skipped when LES already has claims."""
+    from .models import Claim, ClaimLine, ErrorType
+    from .services import claims, expenditures, payments
+    from .services.expenditures import ExpenditureData
+
+    if db.session.scalar(select(Claim.id).where(Claim.project_id == les.id).limit(1)):
+        return
+    finance = db.session.scalar(select(User).where(User.email == "finance@example.org"))
+    fin = Actor(finance.id, finance.email, "127.0.0.1")
+    categories = {c.kind: c for c in db.session.scalars(select(CostCategory).where(CostCategory.project_id == les.id))}
+    periods = {p.number: p for p in db.session.scalars(
+        select(ReportingPeriod).where(ReportingPeriod.project_id == les.id))}
+    made = {}
+    for (org_name, period_no), rows in _LINES.items():
+        partner = db.session.scalar(select(Partner).join(Organisation).where(
+            Partner.project_id == les.id, Organisation.name == org_name))
+        user = db.session.scalar(select(User).join(User.memberships).where(
+            User.email.like("partner.%"), Membership.partner_id == partner.id))
+        who = Actor(user.id, user.email, "127.0.0.1")
+        exps = []
+        for n, (kind, supplier, invoice, paid_on, description, gross, vat) in enumerate(rows, 1):
+            gross, vat = Decimal(gross), Decimal(vat)
+            declared = gross - vat if partner.vat_recoverable or vat else gross
+            exps.append(expenditures.create(who, user, partner, ExpenditureData(
+                category_id=categories[kind].id, period_id=periods[period_no].id, supplier=supplier,
+                invoice_number=invoice, invoice_date=paid_on - timedelta(days=14), payment_date=paid_on,
+                description=description, gross_amount=gross, vat_amount=vat,
+                vat_recoverable=bool(vat) and partner.vat_recoverable, declared_amount=declared,
+                internal_ref=f"{org_name[:3].upper()}-{period_no}-{n:03d}")))
+        claim = claims.create_claim(who, user, partner, periods[period_no].id)
+        claims.add_lines(who, user, claim, [e.id for e in exps])
+        made[(org_name, period_no)] = (claim, exps, who, user)
+
+    def lines_of(claim):
+        return db.session.scalars(select(ClaimLine).where(ClaimLine.claim_id == claim.id)
+                                  .order_by(ClaimLine.id)).all()
+
+    for key in [("Howest", 1), ("Odisee", 1), ("TUA West", 1), ("Howest", 2)]:
+        claim, _, who, user = made[key]
+        claims.submit(who, user, claim)
+        claims.start_verification(fin, finance, claim)
+    # period 1: verified (one deduction each for Howest and TUA West) and certified
+    for key, cut in [(("Howest", 1), (2, "250.00", ErrorType.INELIGIBLE, "Drinks bij de brochurevoorstelling "
+                                                                         "zijn niet subsidiabel.")),
+                     (("Odisee", 1), None),
+                     (("TUA West", 1), (1, "1200.00", ErrorType.PROCUREMENT, "Slechts één offerte gevraagd; "
+                                                                             "forfaitaire correctie."))]:
+        claim = made[key][0]
+        for i, line in enumerate(lines_of(claim)):
+            if cut and i == cut[0]:
+                claims.verify_line(fin, finance, claim, line.id, deduction=Decimal(cut[1]), error_type=cut[2],
+                                   comment=cut[3])
+            else:  # Odisee's bus invoice also appears in its period-2 draft: the verifier checked it
+                claims.verify_line(fin, finance, claim, line.id,
+                                   confirm_duplicate=key == ("Odisee", 1) and i == 1)
+        claims.certify(fin, finance, claim)
+    # Howest period 2: still in verification: one deduction, one parked line, the rest to do
+    claim = made[("Howest", 2)][0]
+    h2 = lines_of(claim)
+    claims.verify_line(fin, finance, claim, h2[0].id)
+    claims.verify_line(fin, finance, claim, h2[2].id, deduction=Decimal("400.00"),
+                       error_type=ErrorType.MISSING_EVIDENCE, comment="Geen bewijs van levering voor de tweede "
+                       "montagedag.")
+    claims.verify_line(fin, finance, claim, h2[3].id, park=True,
+                       comment="Deelnemerslijst ontbreekt; wordt met de volgende declaratie nagekeken.")
+    # payment of the three certified claims, received by the lead partner and passed on
+    request = payments.create_request(fin, finance, les, [made[k][0].id for k in
+                                                          [("Howest", 1), ("Odisee", 1), ("TUA West", 1)]])
+    payments.record_received(fin, finance, les, request, date(2020, 9, 15), request.amount_requested)
+    for share in payments.shares(request):
+        payments.record_transfer(fin, finance, les, request, share.partner.id, date(2020, 9, 22), share.due)

@@ -58,3 +58,34 @@ def can_edit_budget(user: User, project: Project) -> bool:
 def require(allowed: bool, message: str = "U hebt geen toegang tot deze handeling.") -> None:
     if not allowed:
         raise PermissionDenied(message)
+
+
+def can_register_for(user: User, partner: Partner) -> bool:
+    """Register expenditures and prepare or submit claims for this partner: a finance officer for any
+    partner of the project, a partner user for its own partner."""
+    r = roles(user, partner.project)
+    return Role.FINANCE in r or partner.id in user.partner_ids_in(partner.project_id)
+
+
+def can_verify(user: User, project: Project) -> bool:
+    return Role.FINANCE in roles(user, project)
+
+
+def can_manage_payments(user: User, project: Project) -> bool:
+    return Role.FINANCE in roles(user, project)
+
+
+def scoped(query, partner_column, user: User, project: Project):
+    """Limit a select() to the partners the user may see (the one scope filter for list queries)."""
+    scope = visible_partner_ids(user, project)
+    return query if scope is None else query.where(partner_column.in_(scope))
+
+
+def require_visible(user: User, obj, project: Project):
+    """Any object with project_id and partner_id (expenditure, claim) the user may see; otherwise 404."""
+    if obj is None or obj.project_id != project.id or not roles(user, project):
+        raise NotFound("Niet gevonden.")
+    scope = visible_partner_ids(user, project)
+    if scope is not None and obj.partner_id not in scope:
+        raise NotFound("Niet gevonden.")
+    return obj

@@ -91,6 +91,10 @@ def make_app(url: str, tmp_path: Path, **overrides):
     return create_app(config)
 
 
+# name, demo seeded, demo history (claims and payments) seeded
+TEMPLATES = [("tpl_empty", False, False), ("tpl_demo", True, False), ("tpl_history", True, True)]
+
+
 @pytest.fixture(scope="session")
 def databases(tmp_path_factory):
     dbs = PostgresDatabases(PG_URL) if PG_URL else SQLiteDatabases(tmp_path_factory.mktemp("db"))
@@ -99,25 +103,27 @@ def databases(tmp_path_factory):
 
     from app.demo import seed_demo
 
-    for name, seed in (("tpl_empty", False), ("tpl_demo", True)):
+    for name, seed, history in TEMPLATES:
         app = make_app(dbs.create_empty(name), tmp)
         with app.app_context():
             upgrade()
             if seed:
-                seed_demo()
+                seed_demo(history=history)
                 db.session.commit()
             db.session.remove()
             db.engine.dispose()
     yield dbs
-    for name in ("tpl_empty", "tpl_demo"):
+    for name, _, _ in TEMPLATES:
         dbs.drop(name)
     dbs.close()
 
 
 @pytest.fixture
 def app(request, databases, tmp_path):
-    """The application on a fresh database: the LES demo unless the test is marked ``empty_db``."""
-    template = "tpl_empty" if request.node.get_closest_marker("empty_db") else "tpl_demo"
+    """The application on a fresh database: the LES demo budget and users; marked ``empty_db`` only the
+    schema; marked ``demo_history`` the whole demo, with claims and payments."""
+    template = ("tpl_empty" if request.node.get_closest_marker("empty_db") else
+                "tpl_history" if request.node.get_closest_marker("demo_history") else "tpl_demo")
     name = "t" + uuid.uuid4().hex[:12]
     app = make_app(databases.clone(template, name), tmp_path)
     ctx = app.app_context()

@@ -1,5 +1,23 @@
 """All models, importable from one place (Alembic autogenerate sees them all)."""
 from .audit import GENESIS_HASH, AuditEvent
+from .claim import (
+    Claim,
+    ClaimCategoryTotal,
+    ClaimLine,
+    ClaimStatus,
+    ErrorType,
+    LineStatus,
+    PartnerTransfer,
+    PaymentRequest,
+)
+from .expenditure import (
+    Document,
+    Expenditure,
+    ExpenditureDocument,
+    ExpenditureImport,
+    ExpenditureStatus,
+    duplicate_key,
+)
 from .org import Membership, Organisation, Role, User
 from .project import (
     DEFAULT_CATEGORIES,
@@ -19,5 +37,7 @@ from .project import (
 __all__ = [
     "GENESIS_HASH", "AuditEvent", "Membership", "Organisation", "Role", "User", "DEFAULT_CATEGORIES",
     "BudgetLine", "CategoryKind", "CostCategory", "FlatRate", "FlatRateBasis", "FundingKind",
-    "FundingSource", "Partner", "Programme", "Project", "ReportingPeriod",
+    "FundingSource", "Partner", "Programme", "Project", "ReportingPeriod", "Claim", "ClaimCategoryTotal",
+    "ClaimLine", "ClaimStatus", "ErrorType", "LineStatus", "PartnerTransfer", "PaymentRequest", "Document",
+    "Expenditure", "ExpenditureDocument", "ExpenditureImport", "ExpenditureStatus", "duplicate_key",
 ]

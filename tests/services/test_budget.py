@@ -157,15 +157,19 @@ def test_new_line_for_an_empty_cell(les):
     assert efro.amount == Decimal("99250.00")
 
 
+@pytest.mark.demo_history
 def test_seed_is_idempotent(app):
     from app.demo import seed_demo
+    from app.models import Claim, ClaimLine, Expenditure, PartnerTransfer, PaymentRequest
 
     def snapshot():
         return [db.session.scalar(select(func.count()).select_from(m)) for m in
-                (Partner, BudgetLine, FundingSource, User, AuditEvent, Organisation)] + [
+                (Partner, BudgetLine, FundingSource, User, AuditEvent, Organisation, Expenditure, Claim,
+                 ClaimLine, PaymentRequest, PartnerTransfer)] + [
             db.session.scalar(select(func.sum(BudgetLine.amount)))]
 
     first = snapshot()
     assert seed_demo() == {"users_created": 0}
     db.session.commit()
     assert snapshot() == first
+    assert verify_chain().ok

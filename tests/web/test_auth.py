@@ -99,4 +99,25 @@ def test_passwords_are_argon2_hashes(app):
     from app.models import User
     hashes = db.session.scalars(select(User.password_hash)).all()
     assert hashes and all(h.startswith("$argon2id$") for h in hashes)
-    assert db.session.scalar(select(func.count()).select_from(User)) == 5
+    assert db.session.scalar(select(func.count()).select_from(User)) == 6
+
+
+def test_refusal_redirect_never_leaves_the_site(client, app):
+    """A refused action goes back to the referring page, but only to a page of this site."""
+    from app.errors import DomainError
+
+    @app.get("/_refuse")
+    def _refuse():
+        raise DomainError("Geweigerd.")
+
+    response = client.get("/_refuse", headers={"Referer": "https://evil.example/phish"})
+    assert response.headers["Location"] == "/"
+    response = client.get("/_refuse", headers={"Referer": "http://localhost/projects/LES?x=1"})
+    assert response.headers["Location"] == "/projects/LES?x=1"
+
+
+def test_too_large_request_gets_a_dutch_message(client, app):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    response = client.post("/login", data={"email": "x" * 2000, "password": "y"})
+    assert response.status_code == 413
+    assert "Het verzoek is te groot" in response.get_data(as_text=True)

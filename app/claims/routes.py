@@ -1,0 +1,161 @@
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from ..auth.routes import current_actor
+from ..errors import DomainError, PermissionDenied
+from ..extensions import db
+from ..models import AuditEvent, Claim, ClaimLine, ErrorType, Expenditure, LineStatus, Partner, Project
+from ..money import ZERO, MoneyError, parse_money
+from ..permissions import can_register_for, require_partner, require_project, require_visible, scoped
+from ..services import budget
+from ..services import claims as svc
+from ..services.expenditures import duplicates_of
+
+bp = Blueprint("claims", __name__, url_prefix="/projects")
+
+
+def project_or_404(code: str) -> Project:
+    return require_project(current_user, db.session.scalar(select(Project).where(Project.code == code)))
+
+
+def claim_or_404(project: Project, claim_id: int) -> Claim:
+    return require_visible(current_user, db.session.get(Claim, claim_id), project)
+
+
+@bp.get("/<code>/claims")
+@login_required
+def index(code):
+    project = project_or_404(code)
+    declared = (select(ClaimLine.claim_id, func.sum(ClaimLine.declared_amount).label("declared"),
+                       func.count().label("lines"))
+                .where(ClaimLine.status != LineStatus.PARKED).group_by(ClaimLine.claim_id).subquery())
+    q = scoped(select(Claim, declared.c.declared, declared.c.lines)
+               .outerjoin(declared, declared.c.claim_id == Claim.id)
+               .where(Claim.project_id == project.id), Claim.partner_id, current_user, project)
+    rows = db.session.execute(q.join(Partner, Claim.partner_id == Partner.id)
+                              .order_by(Partner.number, Claim.period_id)).all()
+    partners = [p for p in db.session.scalars(scoped(select(Partner).where(Partner.project_id == project.id)
+                                                     .order_by(Partner.number), Partner.id, current_user, project))
+                if can_register_for(current_user, p)]
+    return render_template("claims/index.html", project=project, rows=rows, partners=partners,
+                           periods=budget.periods_of(project))
+
+
+@bp.post("/<code>/claims")
+@login_required
+def create(code):
+    project = project_or_404(code)
+    partner = require_partner(current_user, db.session.get(Partner, request.form.get("partner_id", type=int)),
+                              project)
+    try:
+        claim = svc.create_claim(current_actor(), current_user, partner, request.form.get("period_id", type=int))
+    except PermissionDenied:
+        raise
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("claims.index", code=code))
+    db.session.commit()
+    flash("Declaratie aangemaakt: voeg de uitgaven van de periode toe en dien ze in.", "success")
+    return redirect(url_for("claims.detail", code=code, claim_id=claim.id))
+
+
+@bp.get("/<code>/claims/<int:claim_id>")
+@login_required
+def detail(code, claim_id):
+    project = project_or_404(code)
+    claim = claim_or_404(project, claim_id)
+    lines = db.session.scalars(select(ClaimLine).join(Expenditure).where(ClaimLine.claim_id == claim.id)
+                               .order_by(Expenditure.category_id, Expenditure.payment_date, Expenditure.id)).all()
+    fig = svc.figures(claim)
+    can_prepare = can_register_for(current_user, claim.partner) and claim.status.editable
+    claimable = svc.claimable_expenditures(claim) if can_prepare else []
+    basis = "certified" if claim.status.value in ("in_verification", "certified", "included_in_payment", "paid") \
+        else "declared"
+    warnings, refusals = fig.warnings(basis)
+    history = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.object_type == "claim", AuditEvent.object_id == str(claim.id)).order_by(AuditEvent.seq)).all()
+    return render_template(
+        "claims/detail.html", project=project, claim=claim, lines=lines, fig=fig, can_prepare=can_prepare,
+        claimable=claimable, claimable_duplicates=duplicates_of(project.id, [e.id for e in claimable]),
+        verifier_problem=svc.verifier_problem(current_user, claim), warnings=warnings, refusals=refusals,
+        basis=basis, history=history, error_types=list(ErrorType))
+
+
+def _act(code, claim_id, action, success):
+    """Run one claim action: commit and say so, or roll back and say why (nothing changed)."""
+    project = project_or_404(code)
+    claim = claim_or_404(project, claim_id)
+    try:
+        action(claim)
+    except PermissionDenied:
+        raise
+    except (DomainError, MoneyError) as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(success, "success")
+    return redirect(url_for("claims.detail", code=code, claim_id=claim_id))
+
+
+@bp.post("/<code>/claims/<int:claim_id>/lines")
+@login_required
+def add_lines(code, claim_id):
+    ids = [int(i) for i in request.form.getlist("expenditure_ids") if i.isdigit()]
+    return _act(code, claim_id, lambda c: svc.add_lines(current_actor(), current_user, c, ids),
+                f"{len(ids)} uitgave(n) toegevoegd.")
+
+
+@bp.post("/<code>/claims/<int:claim_id>/lines/<int:line_id>/remove")
+@login_required
+def remove_line(code, claim_id, line_id):
+    return _act(code, claim_id, lambda c: svc.remove_line(current_actor(), current_user, c, line_id),
+                "Lijn uit de declaratie gehaald.")
+
+
+@bp.post("/<code>/claims/<int:claim_id>/submit")
+@login_required
+def submit(code, claim_id):
+    return _act(code, claim_id, lambda c: svc.submit(current_actor(), current_user, c),
+                "De declaratie is ingediend en ligt nu vast.")
+
+
+@bp.post("/<code>/claims/<int:claim_id>/start")
+@login_required
+def start(code, claim_id):
+    return _act(code, claim_id, lambda c: svc.start_verification(current_actor(), current_user, c),
+                "Verificatie gestart.")
+
+
+@bp.post("/<code>/claims/<int:claim_id>/lines/<int:line_id>/verify")
+@login_required
+def verify_line(code, claim_id, line_id):
+    def action(claim):
+        raw = (request.form.get("deduction") or "").strip()
+        deduction = parse_money(raw) if raw else ZERO
+        error_type = request.form.get("error_type") or None
+        if error_type is not None and error_type not in {e.value for e in ErrorType}:
+            raise DomainError("Kies een fouttype uit de lijst.")
+        svc.verify_line(current_actor(), current_user, claim, line_id, deduction=deduction,
+                        error_type=ErrorType(error_type) if error_type else None,
+                        comment=request.form.get("comment", ""), park=request.form.get("decision") == "park",
+                        confirm_duplicate=request.form.get("confirm_duplicate") == "1")
+    return _act(code, claim_id, action, "Lijn geverifieerd." if request.form.get("decision") != "park"
+                else "Lijn geparkeerd.")
+
+
+@bp.post("/<code>/claims/<int:claim_id>/return")
+@login_required
+def return_claim(code, claim_id):
+    return _act(code, claim_id, lambda c: svc.return_claim(current_actor(), current_user, c,
+                                                           request.form.get("reason", "")),
+                "De declaratie is teruggestuurd naar de partner.")
+
+
+@bp.post("/<code>/claims/<int:claim_id>/certify")
+@login_required
+def certify(code, claim_id):
+    return _act(code, claim_id, lambda c: svc.certify(current_actor(), current_user, c),
+                "De declaratie is gecertificeerd.")

@@ -1,0 +1,65 @@
+"""Evidence documents: upload to an expenditure, download (scoped to who may see the expenditure)."""
+from flask import Blueprint, flash, redirect, send_file, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import MultipleFileField
+
+from ..auth.routes import current_actor
+from ..errors import DomainError, NotFound, PermissionDenied
+from ..extensions import db
+from ..models import Expenditure, Project
+from ..permissions import require_project, require_visible
+from ..services import documents
+
+bp = Blueprint("documents", __name__, url_prefix="/projects")
+
+
+class EvidenceUploadForm(FlaskForm):
+    files = MultipleFileField("Bewijsstukken")
+
+
+def _project_or_404(code: str) -> Project:
+    return require_project(current_user, db.session.scalar(select(Project).where(Project.code == code)))
+
+
+@bp.post("/<code>/expenditures/<int:expenditure_id>/documents")
+@login_required
+def upload(code, expenditure_id):
+    project = _project_or_404(code)
+    exp = require_visible(current_user, db.session.get(Expenditure, expenditure_id), project)
+    detail = url_for("expenditures.detail", code=project.code, expenditure_id=exp.id)
+    form = EvidenceUploadForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+        return redirect(detail)
+    # A file input left empty still sends one part, without a file name (a FileStorage is falsy then).
+    files = [f for f in (form.files.data or []) if f]
+    try:
+        links = documents.attach(current_actor(), current_user, exp, files)
+    except (NotFound, PermissionDenied):
+        raise
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(detail)
+    db.session.commit()
+    n = len(links)
+    flash(f"{n} bewijsstuk{'' if n == 1 else 'ken'} toegevoegd.", "success")
+    return redirect(detail)
+
+
+@bp.get("/<code>/documents/<int:link_id>")
+@login_required
+def download(code, link_id):
+    project = _project_or_404(code)
+    path, content_type, download_name, sha256 = documents.download(current_actor(), current_user, project, link_id)
+    db.session.commit()
+    response = send_file(path, mimetype=content_type, as_attachment=True, download_name=download_name,
+                         etag=sha256, conditional=True)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "sandbox"
+    response.headers["Cache-Control"] = "private, no-cache"  # evidence never sits in a shared cache
+    return response

@@ -1,0 +1,190 @@
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from ..auth.routes import current_actor
+from ..errors import DomainError
+from ..extensions import db
+from ..models import Claim, ClaimLine, Expenditure, ExpenditureStatus, Partner, Project
+from ..money import ZERO
+from ..permissions import can_register_for, require, require_partner, require_project, require_visible, scoped
+from ..services import budget, payments
+from ..services import expenditures as svc
+from .forms import CorrectionForm, ExpenditureForm, WithdrawForm
+
+bp = Blueprint("expenditures", __name__, url_prefix="/projects")
+PAGE_SIZE = 100
+
+
+def project_or_404(code: str) -> Project:
+    return require_project(current_user, db.session.scalar(select(Project).where(Project.code == code)))
+
+
+def expenditure_or_404(project: Project, expenditure_id: int) -> Expenditure:
+    return require_visible(current_user, db.session.get(Expenditure, expenditure_id), project)
+
+
+def registrable_partners(project: Project) -> list[Partner]:
+    partners = db.session.scalars(scoped(select(Partner).where(Partner.project_id == project.id)
+                                         .order_by(Partner.number), Partner.id, current_user, project))
+    return [p for p in partners if can_register_for(current_user, p)]
+
+
+@bp.get("/<code>/expenditures")
+@login_required
+def index(code):
+    project = project_or_404(code)
+    q = scoped(select(Expenditure).where(Expenditure.project_id == project.id), Expenditure.partner_id,
+               current_user, project)
+    partner_id = request.args.get("partner", type=int)
+    partner = None
+    if partner_id:
+        partner = require_partner(current_user, db.session.get(Partner, partner_id), project)
+        q = q.where(Expenditure.partner_id == partner.id)
+    status = request.args.get("status", "active")
+    if status in ("active", "withdrawn"):
+        q = q.where(Expenditure.status == ExpenditureStatus(status))
+    filtered = q.subquery()
+    total_count, total_declared = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(filtered.c.declared_amount), ZERO))).one()
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows = db.session.scalars(q.order_by(Expenditure.payment_date.desc(), Expenditure.id.desc())
+                              .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    ids = [e.id for e in rows]
+    claims = {}
+    if ids:
+        for exp_id, claim_id, claim_status, line_status in db.session.execute(
+                select(ClaimLine.expenditure_id, Claim.id, Claim.status, ClaimLine.status)
+                .join(Claim, ClaimLine.claim_id == Claim.id).where(ClaimLine.expenditure_id.in_(ids))
+                .order_by(Claim.id)):
+            claims.setdefault(exp_id, []).append((claim_id, claim_status, line_status))
+    return render_template("expenditures/index.html", project=project, rows=rows, partner=partner,
+                           status=status, page=page, total_count=total_count, total_declared=total_declared,
+                           page_size=PAGE_SIZE, claims=claims, duplicates=svc.duplicates_of(project.id, ids),
+                           partners=registrable_partners(project))
+
+
+def _fill_choices(form: ExpenditureForm, project: Project, partners: list[Partner]) -> None:
+    form.partner_id.choices = [(p.id, p.label) for p in partners]
+    form.category_id.choices = [(c.id, c.name) for c in budget.categories_of(project)]
+    form.period_id.choices = [(p.id, f"{p.label} ({p.start_date:%d-%m-%Y} – {p.end_date:%d-%m-%Y})")
+                              for p in budget.periods_of(project)]
+
+
+def _data(form: ExpenditureForm) -> svc.ExpenditureData:
+    return svc.ExpenditureData(**{f: getattr(form, f).data for f in svc.FIELDS})
+
+
+@bp.route("/<code>/expenditures/new", methods=["GET", "POST"])
+@login_required
+def create(code):
+    project = project_or_404(code)
+    partners = registrable_partners(project)
+    require(bool(partners), "Alleen een partner of financieel medewerker registreert uitgaven.")
+    form = ExpenditureForm()
+    _fill_choices(form, project, partners)
+    if request.method == "GET":
+        form.partner_id.data = request.args.get("partner", type=int) or partners[0].id
+        chosen = next((p for p in partners if p.id == form.partner_id.data), partners[0])
+        form.vat_recoverable.data = chosen.vat_recoverable
+    if form.validate_on_submit():
+        partner = next(p for p in partners if p.id == form.partner_id.data)
+        try:
+            exp = svc.create(current_actor(), current_user, partner, _data(form))
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"Uitgave #{exp.id} geregistreerd. Voeg nu de bewijsstukken toe.", "success")
+            return redirect(url_for("expenditures.detail", code=code, expenditure_id=exp.id))
+    return render_template("expenditures/form.html", project=project, form=form, exp=None), \
+        422 if request.method == "POST" else 200
+
+
+@bp.get("/<code>/expenditures/<int:expenditure_id>")
+@login_required
+def detail(code, expenditure_id):
+    project = project_or_404(code)
+    exp = expenditure_or_404(project, expenditure_id)
+    lines = db.session.execute(select(ClaimLine, Claim).join(Claim, ClaimLine.claim_id == Claim.id)
+                               .where(ClaimLine.expenditure_id == exp.id).order_by(Claim.id)).all()
+    corrections = db.session.scalars(select(Expenditure).where(Expenditure.corrects_id == exp.id)
+                                     .order_by(Expenditure.id)).all()
+    changeable = (exp.status is ExpenditureStatus.ACTIVE and can_register_for(current_user, exp.partner)
+                  and svc.locking_claim(exp) is None)
+    withdraw_form, correction_form = WithdrawForm(), CorrectionForm()
+    correction_form.period_id.choices = [(p.id, p.label) for p in budget.periods_of(project)]
+    return render_template(
+        "expenditures/detail.html", project=project, exp=exp, lines=lines, corrections=corrections,
+        duplicates=svc.duplicates_of(project.id, [exp.id]).get(exp.id, []), changeable=changeable,
+        can_attach=changeable, can_correct=(exp.status is ExpenditureStatus.ACTIVE and exp.corrects_id is None
+                                            and can_register_for(current_user, exp.partner)),
+        withdraw_form=withdraw_form, correction_form=correction_form,
+        retention_until=payments.retention_until(project))
+
+
+@bp.route("/<code>/expenditures/<int:expenditure_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(code, expenditure_id):
+    project = project_or_404(code)
+    exp = expenditure_or_404(project, expenditure_id)
+    require(can_register_for(current_user, exp.partner), "Alleen de partner of een financieel medewerker "
+            "wijzigt een uitgave.")
+    form = ExpenditureForm(obj=exp)
+    _fill_choices(form, project, [exp.partner])
+    if form.validate_on_submit():
+        try:
+            svc.update(current_actor(), current_user, exp, _data(form))
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash("De uitgave is gewijzigd.", "success")
+            return redirect(url_for("expenditures.detail", code=code, expenditure_id=exp.id))
+    return render_template("expenditures/form.html", project=project, form=form, exp=exp), \
+        422 if request.method == "POST" else 200
+
+
+@bp.post("/<code>/expenditures/<int:expenditure_id>/withdraw")
+@login_required
+def withdraw(code, expenditure_id):
+    project = project_or_404(code)
+    exp = expenditure_or_404(project, expenditure_id)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        flash(" ".join(e for errs in form.errors.values() for e in errs), "error")
+    else:
+        try:
+            svc.withdraw(current_actor(), current_user, exp, form.reason.data)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash("De uitgave is ingetrokken; ze blijft zichtbaar in het register.", "success")
+    return redirect(url_for("expenditures.detail", code=code, expenditure_id=exp.id))
+
+
+@bp.post("/<code>/expenditures/<int:expenditure_id>/correct")
+@login_required
+def correct(code, expenditure_id):
+    project = project_or_404(code)
+    exp = expenditure_or_404(project, expenditure_id)
+    form = CorrectionForm()
+    form.period_id.choices = [(p.id, p.label) for p in budget.periods_of(project)]
+    if not form.validate_on_submit():
+        flash(" ".join(e for errs in form.errors.values() for e in errs), "error")
+        return redirect(url_for("expenditures.detail", code=code, expenditure_id=exp.id))
+    try:
+        corr = svc.correct(current_actor(), current_user, exp, form.amount.data, form.period_id.data,
+                           form.reason.data)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("expenditures.detail", code=code, expenditure_id=exp.id))
+    db.session.commit()
+    flash(f"Correctielijn #{corr.id} geregistreerd.", "success")
+    return redirect(url_for("expenditures.detail", code=code, expenditure_id=corr.id))
+

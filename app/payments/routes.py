@@ -1,0 +1,107 @@
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..auth.routes import current_actor
+from ..errors import DomainError, NotFound, PermissionDenied
+from ..extensions import db
+from ..models import Claim, ClaimStatus, PaymentRequest, Project
+from ..money import MoneyError, parse_money
+from ..permissions import READ_ALL, can_manage_payments, require_project, roles
+from ..services import payments as svc
+
+bp = Blueprint("payments", __name__, url_prefix="/projects")
+
+
+def project_or_404(code: str) -> Project:
+    project = require_project(current_user, db.session.scalar(select(Project).where(Project.code == code)))
+    if not roles(current_user, project) & READ_ALL:  # partner users see their payments on their claims
+        raise NotFound()
+    return project
+
+
+def request_or_404(project: Project, request_id: int) -> PaymentRequest:
+    pr = db.session.get(PaymentRequest, request_id)
+    if pr is None or pr.project_id != project.id:
+        raise NotFound()
+    return pr
+
+
+def _date(name: str) -> date:
+    try:
+        return date.fromisoformat(request.form.get(name, ""))
+    except ValueError:
+        raise DomainError("Vul een geldige datum in.") from None
+
+
+@bp.get("/<code>/payments")
+@login_required
+def index(code):
+    project = project_or_404(code)
+    requests = db.session.scalars(select(PaymentRequest).where(PaymentRequest.project_id == project.id)
+                                  .order_by(PaymentRequest.number)).all()
+    certified = db.session.scalars(select(Claim).where(Claim.project_id == project.id,
+                                                       Claim.status == ClaimStatus.CERTIFIED).order_by(Claim.id)).all()
+    return render_template("payments/index.html", project=project, requests=requests, certified=certified,
+                           can_manage=can_manage_payments(current_user, project))
+
+
+def _act(code, action, success, request_id=None):
+    project = project_or_404(code)
+    try:
+        result = action(project)
+    except PermissionDenied:
+        raise
+    except (DomainError, MoneyError) as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        result = None
+    else:
+        db.session.commit()
+        flash(success, "success")
+    target = request_id or (result.id if isinstance(result, PaymentRequest) else None)
+    if target:
+        return redirect(url_for("payments.detail", code=code, request_id=target))
+    return redirect(url_for("payments.index", code=code))
+
+
+@bp.post("/<code>/payments")
+@login_required
+def create(code):
+    ids = [int(i) for i in request.form.getlist("claim_ids") if i.isdigit()]
+    return _act(code, lambda p: svc.create_request(current_actor(), current_user, p, ids),
+                "Betaalaanvraag aangemaakt.")
+
+
+@bp.get("/<code>/payments/<int:request_id>")
+@login_required
+def detail(code, request_id):
+    project = project_or_404(code)
+    pr = request_or_404(project, request_id)
+    shares = svc.shares(pr)
+    return render_template("payments/detail.html", project=project, pr=pr, shares=shares,
+                           transferred=sum((s.transferred for s in shares), pr.amount_requested * 0),
+                           can_manage=can_manage_payments(current_user, project), today=date.today())
+
+
+@bp.post("/<code>/payments/<int:request_id>/received")
+@login_required
+def received(code, request_id):
+    def action(project):
+        pr = request_or_404(project, request_id)
+        return svc.record_received(current_actor(), current_user, project, pr, _date("received_date"),
+                                   parse_money(request.form.get("amount", "")))
+    return _act(code, action, "Ontvangst van de betaling geboekt.", request_id)
+
+
+@bp.post("/<code>/payments/<int:request_id>/transfers")
+@login_required
+def transfer(code, request_id):
+    def action(project):
+        pr = request_or_404(project, request_id)
+        return svc.record_transfer(current_actor(), current_user, project, pr,
+                                   request.form.get("partner_id", type=int), _date("transfer_date"),
+                                   parse_money(request.form.get("amount", "")))
+    return _act(code, action, "Doorstorting geboekt.", request_id)

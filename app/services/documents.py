@@ -1,0 +1,274 @@
+"""Evidence documents of an expenditure: type sniffed from the content, stored once by SHA-256 content
+address, served only to users who may see the expenditure.
+
+Storage layout: ``DOCUMENT_DIR/ab/cd/<sha256>`` (the first two and the next two hex digits as folders).
+A file is written to a temporary file in its final folder and moved into place with ``os.replace``, so a
+reader never sees half a file. Files are written before the transaction commits; if the commit then fails,
+the file stays as an unreferenced but harmless copy that a later upload of the same content reuses.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+import filetype
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.datastructures import FileStorage
+from werkzeug.utils import secure_filename
+
+from ..errors import DomainError, NotFound
+from ..extensions import db
+from ..models import Document, Expenditure, ExpenditureDocument, ExpenditureStatus, Project, User
+from ..permissions import can_register_for, require, require_visible, role_label
+from . import audit
+from .audit import Actor
+from .expenditures import locking_claim
+
+# Sniffed MIME type -> (label for people, extensions that fit it; the first is the canonical one).
+ALLOWED_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "application/pdf": ("PDF", ("pdf",)),
+    "image/png": ("PNG", ("png",)),
+    "image/jpeg": ("JPEG", ("jpg", "jpeg")),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ("XLSX", ("xlsx",)),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ("DOCX", ("docx",)),
+    "application/vnd.oasis.opendocument.text": ("ODT", ("odt",)),
+}
+ALLOWED_LABEL = "PDF, PNG, JPEG, XLSX, DOCX of ODT"
+MAX_FILENAME = 255
+_CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """One upload that passed validation."""
+
+    filename: str  # sanitised, as stored and offered for download
+    data: bytes
+    sha256: str
+    content_type: str
+
+
+def max_upload_bytes() -> int:
+    return int(current_app.config["MAX_UPLOAD_MB"]) * 1024 * 1024
+
+
+def document_dir() -> Path:
+    return Path(current_app.config["DOCUMENT_DIR"]).resolve()
+
+
+def document_path(sha256: str) -> Path:
+    """Where the content with this SHA-256 lives (whether or not it is there)."""
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise ValueError("not a lowercase hex SHA-256")
+    return document_dir() / sha256[:2] / sha256[2:4] / sha256
+
+
+def sniff(data: bytes) -> str | None:
+    """The MIME type of the content if it is one of the accepted types, else None. Never the name."""
+    kind = filetype.guess(data)
+    return kind.mime if kind is not None and kind.mime in ALLOWED_TYPES else None
+
+
+def _basename(raw: str | None) -> str:
+    """The last part of a name a browser sent (some send a whole Windows or POSIX path)."""
+    return PureWindowsPath(PurePosixPath(raw or "").name).name.strip()
+
+
+def display_name(raw: str | None) -> str:
+    """The name the user gave the file, for messages (Jinja escapes it)."""
+    name = _basename(raw)
+    if not name:
+        return "(zonder naam)"
+    return name if len(name) <= 120 else name[:117] + "..."
+
+
+def safe_filename(raw: str | None, content_type: str) -> str:
+    """A name that is safe on disk and in a Content-Disposition header: ``secure_filename``, at most 255
+    characters, ``document`` when nothing is left of it, and an extension that matches the sniffed type
+    (appended when the given one does not: ``factuur.png`` holding a PDF becomes ``factuur.png.pdf``)."""
+    extensions = ALLOWED_TYPES[content_type][1]
+    stem, dot, ext = _basename(raw).rpartition(".")
+    if not dot:
+        stem, ext = ext, ""
+    stem, ext = secure_filename(stem), secure_filename(ext).lower()
+    if ext not in extensions:
+        stem = f"{stem}.{ext}" if stem and ext else (stem or ext)
+        ext = extensions[0]
+    stem = (stem or "document")[: MAX_FILENAME - len(ext) - 1]
+    return f"{stem}.{ext}"
+
+
+def _read(item: tuple[str, bytes] | FileStorage, limit: int) -> tuple[str, bytes, bool]:
+    """(name, content, too_large). A FileStorage is read no further than one byte past the limit."""
+    if isinstance(item, FileStorage):
+        data = item.stream.read(limit + 1)
+        return item.filename or "", data, len(data) > limit
+    name, data = item
+    return name or "", bytes(data), len(data) > limit
+
+
+def _validate(exp: Expenditure, files: Iterable[tuple[str, bytes] | FileStorage]) -> list[_Checked]:
+    """Every file, checked before anything is stored; all problems in one DomainError."""
+    limit = max_upload_bytes()
+    limit_mb = current_app.config["MAX_UPLOAD_MB"]
+    attached = {link.document.sha256: link.filename for link in exp.documents}
+    checked: list[_Checked] = []
+    errors: list[str] = []
+    seen: dict[str, str] = {}
+    for item in files:
+        raw_name, data, too_large = _read(item, limit)
+        shown = display_name(raw_name)
+        if not data:
+            errors.append(f"'{shown}' is leeg.")
+            continue
+        if too_large:
+            errors.append(f"'{shown}' is groter dan {limit_mb} MB; de limiet is {limit_mb} MB per bestand.")
+            continue
+        content_type = sniff(data)
+        if content_type is None:
+            errors.append(f"'{shown}' is geen toegelaten bestandstype ({ALLOWED_LABEL}).")
+            continue
+        sha = hashlib.sha256(data).hexdigest()
+        if sha in attached:
+            errors.append(f"'{shown}' is al als bewijsstuk aan deze uitgave toegevoegd "
+                          f"(als '{attached[sha]}').")
+            continue
+        if sha in seen:
+            errors.append(f"'{shown}' heeft dezelfde inhoud als '{seen[sha]}'; voeg het maar één keer toe.")
+            continue
+        seen[sha] = shown
+        checked.append(_Checked(safe_filename(raw_name, content_type), data, sha, content_type))
+    if errors:
+        raise DomainError(" ".join(errors))
+    if not checked:
+        raise DomainError("Kies minstens één bestand om op te laden.")
+    return checked
+
+
+def _file_sha256(path: Path) -> str | None:
+    """SHA-256 of a stored file, or None when it is not there."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(_CHUNK):
+                digest.update(chunk)
+    except FileNotFoundError:
+        return None
+    return digest.hexdigest()
+
+
+def _store(sha256: str, data: bytes) -> bool:
+    """Make sure the content is on disk at its address; True if it had to be written. An intact copy is
+    never written again; a missing or damaged one is replaced (the content is proven by its hash)."""
+    path = document_path(sha256)
+    if path.is_file() and _file_sha256(path) == sha256:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".upload-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp_name, 0o640)
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable
+        dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    return True
+
+
+def _document_for(item: _Checked) -> Document:
+    """The Document row for this content: the existing one, or a new one (a concurrent upload of the same
+    content may insert it first; the savepoint lets us take that one instead)."""
+    doc = db.session.scalar(select(Document).where(Document.sha256 == item.sha256))
+    if doc is not None:
+        return doc
+    try:
+        with db.session.begin_nested():
+            doc = Document(sha256=item.sha256, size=len(item.data), content_type=item.content_type)
+            db.session.add(doc)
+    except IntegrityError:
+        doc = db.session.scalar(select(Document).where(Document.sha256 == item.sha256))
+        if doc is None:
+            raise
+    return doc
+
+
+def attach(actor: Actor, user: User, exp: Expenditure,
+           files: Iterable[tuple[str, bytes] | FileStorage]) -> list[ExpenditureDocument]:
+    """Attach evidence files to an expenditure, all or none.
+
+    ``files`` holds ``(filename, content bytes)`` pairs and/or werkzeug ``FileStorage`` objects (as from
+    ``request.files.getlist``); the filename is only kept (sanitised) as the download name: the type is
+    sniffed from the content. Refused while the expenditure is withdrawn or in a claim that is no longer
+    editable. One ``document.attached`` audit event per file. Flushes, never commits.
+    """
+    project = exp.partner.project
+    require_visible(user, exp, project)
+    require(can_register_for(user, exp.partner),
+            "Alleen de partner zelf of een financieel medewerker voegt bewijsstukken toe.")
+    if exp.status is ExpenditureStatus.WITHDRAWN:
+        raise DomainError("Deze uitgave is ingetrokken; er kunnen geen bewijsstukken meer bij.")
+    claim = locking_claim(exp)
+    if claim is not None:
+        raise DomainError(f"Deze uitgave zit in een ingediende declaratie (status: {claim.status.label}); "
+                          "er kunnen geen bewijsstukken meer bij.")
+    checked = _validate(exp, files)
+    role = role_label(user, project)
+    links = []
+    for item in checked:
+        _store(item.sha256, item.data)
+        doc = _document_for(item)
+        link = ExpenditureDocument(expenditure=exp, document=doc, filename=item.filename,
+                                   uploaded_by_id=user.id)
+        db.session.add(link)
+        db.session.flush()
+        audit.record(actor, "document.attached", role=role, object_type="expenditure", object_id=exp.id,
+                     project_id=exp.project_id,
+                     after={"filename": item.filename, "sha256": item.sha256, "size": doc.size,
+                            "content_type": doc.content_type})
+        links.append(link)
+    return links
+
+
+def download(actor: Actor, user: User, project: Project, link_id: int) -> tuple[str, str, str, str]:
+    """An evidence file the user may see: ``(absolute path, content type, download name, sha256)``.
+
+    404 unless the link exists, belongs to an expenditure of this project and the user may see that
+    expenditure. A file that is missing or no longer matches its SHA-256 is refused, never served.
+    Writes a ``document.downloaded`` audit event. Flushes, never commits.
+    """
+    link = db.session.get(ExpenditureDocument, link_id)
+    if link is None:
+        raise NotFound("Bewijsstuk niet gevonden.")
+    exp = link.expenditure
+    require_visible(user, exp, project)
+    doc = link.document
+    path = document_path(doc.sha256)
+    actual = _file_sha256(path)
+    if actual is None:
+        current_app.logger.error("evidence file missing: link %s, sha256 %s, path %s", link.id, doc.sha256, path)
+        raise DomainError(f"Het bestand '{link.filename}' is niet meer beschikbaar in de opslag. "
+                          "Meld dit aan de beheerder.")
+    if actual != doc.sha256:
+        current_app.logger.error("evidence file altered: link %s, expected %s, found %s, path %s",
+                                 link.id, doc.sha256, actual, path)
+        raise DomainError(f"Het bestand '{link.filename}' is in de opslag gewijzigd of beschadigd en wordt "
+                          "daarom niet aangeboden. Meld dit aan de beheerder.")
+    audit.record(actor, "document.downloaded", role=role_label(user, project), object_type="expenditure",
+                 object_id=exp.id, project_id=exp.project_id,
+                 after={"link_id": link.id, "filename": link.filename, "sha256": doc.sha256})
+    return str(path), doc.content_type, link.filename, doc.sha256

@@ -1,0 +1,262 @@
+"""The expenditure register: create, edit while not in a submitted claim, withdraw, correct; the
+double-financing check. Validation here is shared by the form and the spreadsheet import."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy import update as sa_update
+
+from ..errors import DomainError, NotFound
+from ..extensions import db
+from ..models import (
+    Claim,
+    ClaimLine,
+    ClaimStatus,
+    CostCategory,
+    Expenditure,
+    ExpenditureStatus,
+    FlatRate,
+    LineStatus,
+    Partner,
+    Project,
+    ReportingPeriod,
+    User,
+    duplicate_key,
+)
+from ..models.types import utcnow
+from ..money import ZERO, format_money
+from ..permissions import can_register_for, can_see_partner, require, role_label
+from . import audit
+from .audit import Actor
+
+FIELDS = ("category_id", "period_id", "internal_ref", "supplier", "invoice_number", "invoice_date",
+          "payment_date", "description", "gross_amount", "vat_amount", "vat_recoverable", "declared_amount")
+
+
+@dataclass
+class ExpenditureData:
+    """The fields a user enters for one expenditure, already parsed (dates, Decimals)."""
+
+    category_id: int
+    period_id: int
+    supplier: str
+    invoice_number: str
+    invoice_date: date
+    payment_date: date
+    description: str
+    gross_amount: Decimal
+    vat_amount: Decimal
+    vat_recoverable: bool
+    declared_amount: Decimal
+    internal_ref: str = ""
+
+
+class ProjectLookups:
+    """Categories, periods and flat-rate categories of a project, loaded once (a form or a whole import)."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self.categories = {c.id: c for c in db.session.scalars(
+            select(CostCategory).where(CostCategory.project_id == project.id))}
+        self.periods = {p.id: p for p in db.session.scalars(
+            select(ReportingPeriod).where(ReportingPeriod.project_id == project.id))}
+        self.flat = {(fr.partner_id, fr.category_id) for fr in db.session.scalars(
+            select(FlatRate).join(Partner).where(Partner.project_id == project.id))}
+
+
+def validate(data: ExpenditureData, partner: Partner, lookups: ProjectLookups) -> list[str]:
+    """Every rule an expenditure line must meet; returns the problems in the user's words (empty: fine)."""
+    project = lookups.project
+    errors = []
+    category = lookups.categories.get(data.category_id)
+    if category is None:
+        errors.append("Kies een kostencategorie van dit project.")
+    elif (partner.id, category.id) in lookups.flat:
+        errors.append(f"{partner.name} declareert '{category.name}' forfaitair: daarvoor worden geen "
+                      "uitgaven ingevoerd, het bedrag wordt op de declaratie berekend.")
+    if data.period_id not in lookups.periods:
+        errors.append("Kies een rapportageperiode van dit project.")
+    for label, value in (("Leverancier", data.supplier), ("Factuurnummer", data.invoice_number),
+                         ("Omschrijving", data.description)):
+        if not (value or "").strip():
+            errors.append(f"{label} is verplicht.")
+    if data.payment_date and not (project.eligibility_start <= data.payment_date <= project.eligibility_end):
+        errors.append(f"De betaaldatum {data.payment_date:%d-%m-%Y} valt buiten de subsidiabiliteitsperiode "
+                      f"({project.eligibility_start:%d-%m-%Y} – {project.eligibility_end:%d-%m-%Y}).")
+    if data.invoice_date and data.payment_date and data.invoice_date > project.eligibility_end:
+        errors.append(f"De factuurdatum {data.invoice_date:%d-%m-%Y} valt na de subsidiabiliteitsperiode.")
+    amounts = (("Brutobedrag", data.gross_amount), ("Btw", data.vat_amount),
+               ("Gedeclareerd bedrag", data.declared_amount))
+    for label, value in amounts:
+        if value is not None and value < 0:
+            errors.append(f"{label} mag niet negatief zijn; een correctie voert u in als correctielijn.")
+    if all(v is not None and v >= 0 for _, v in amounts):
+        if data.vat_amount > data.gross_amount:
+            errors.append("De btw kan niet hoger zijn dan het brutobedrag.")
+        else:
+            eligible = data.gross_amount - (data.vat_amount if data.vat_recoverable else ZERO)
+            if data.declared_amount > eligible:
+                reason = " min de terugvorderbare btw" if data.vat_recoverable else ""
+                errors.append(f"Het gedeclareerde bedrag ({format_money(data.declared_amount)}) is hoger dan "
+                              f"het brutobedrag{reason} ({format_money(eligible)}).")
+        if data.declared_amount == 0:
+            errors.append("Het gedeclareerde bedrag moet groter zijn dan nul.")
+    return errors
+
+
+def _values(data: ExpenditureData) -> dict:
+    return {f: getattr(data, f) for f in FIELDS}
+
+
+def _require_register(user: User, partner: Partner) -> None:
+    if not can_see_partner(user, partner):
+        raise NotFound("Partner niet gevonden.")
+    require(can_register_for(user, partner),
+            "Alleen de partner zelf of een financieel medewerker registreert uitgaven.")
+
+
+def create(actor: Actor, user: User, partner: Partner, data: ExpenditureData) -> Expenditure:
+    _require_register(user, partner)
+    errors = validate(data, partner, ProjectLookups(partner.project))
+    if errors:
+        raise DomainError(" ".join(errors))
+    exp = Expenditure(project_id=partner.project_id, partner_id=partner.id, created_by_id=user.id,
+                      dup_key=duplicate_key(data.supplier, data.invoice_number), **_values(data))
+    db.session.add(exp)
+    db.session.flush()
+    audit.record(actor, "expenditure.created", role=role_label(user, partner.project), object_type="expenditure",
+                 object_id=exp.id, project_id=partner.project_id, after={"partner_id": partner.id, **_values(data)})
+    return exp
+
+
+def locking_claim(exp: Expenditure) -> Claim | None:
+    """The claim that freezes this expenditure: one it is in (not parked) that is no longer editable."""
+    return db.session.scalar(
+        select(Claim).join(ClaimLine, ClaimLine.claim_id == Claim.id)
+        .where(ClaimLine.expenditure_id == exp.id,
+               Claim.status.not_in([ClaimStatus.DRAFT, ClaimStatus.RETURNED]),
+               ClaimLine.status != LineStatus.PARKED))
+
+
+def _require_changeable(user: User, exp: Expenditure) -> None:
+    _require_register(user, exp.partner)
+    if exp.status is ExpenditureStatus.WITHDRAWN:
+        raise DomainError("Deze uitgave is ingetrokken en kan niet meer gewijzigd worden.")
+    claim = locking_claim(exp)
+    if claim is not None:
+        raise DomainError(f"Deze uitgave zit in een declaratie die {claim.status.label} is en kan niet meer "
+                          "gewijzigd worden. Voer een correctielijn in.")
+
+
+def update(actor: Actor, user: User, exp: Expenditure, data: ExpenditureData) -> Expenditure:
+    _require_changeable(user, exp)
+    if exp.corrects_id is not None:
+        raise DomainError("Een correctielijn wijzigt u niet; trek ze in en voer een nieuwe in.")
+    errors = validate(data, exp.partner, ProjectLookups(exp.partner.project))
+    if errors:
+        raise DomainError(" ".join(errors))
+    new = _values(data)
+    before = {f: getattr(exp, f) for f in FIELDS if getattr(exp, f) != new[f]}
+    if not before:
+        return exp
+    after = {f: new[f] for f in before}
+    for field, value in after.items():
+        setattr(exp, field, value)
+    exp.dup_key = duplicate_key(exp.supplier, exp.invoice_number)
+    exp.updated_at = utcnow()
+    db.session.flush()
+    # a line in a draft or returned claim follows the expenditure; submission fixes the amount
+    db.session.execute(
+        sa_update(ClaimLine).where(
+            ClaimLine.expenditure_id == exp.id,
+            ClaimLine.claim_id.in_(select(Claim.id).where(
+                Claim.status.in_([ClaimStatus.DRAFT, ClaimStatus.RETURNED]))))
+        .values(declared_amount=exp.declared_amount))
+    audit.record(actor, "expenditure.updated", role=role_label(user, exp.partner.project),
+                 object_type="expenditure", object_id=exp.id, project_id=exp.project_id,
+                 before=before, after=after)
+    return exp
+
+
+def withdraw(actor: Actor, user: User, exp: Expenditure, reason: str) -> Expenditure:
+    """Withdraw a line: it stays in the register and the history, but can no longer be claimed.
+    A line in a draft or returned claim leaves that claim."""
+    _require_changeable(user, exp)
+    if not (reason or "").strip():
+        raise DomainError("Geef een reden om de uitgave in te trekken.")
+    for line in db.session.scalars(select(ClaimLine).where(ClaimLine.expenditure_id == exp.id).join(Claim)
+                                   .where(Claim.status.in_([ClaimStatus.DRAFT, ClaimStatus.RETURNED]))):
+        audit.record(actor, "claim.line_removed", role=role_label(user, exp.partner.project),
+                     object_type="claim", object_id=line.claim_id, project_id=exp.project_id,
+                     before={"expenditure_id": exp.id, "declared_amount": line.declared_amount})
+        db.session.delete(line)
+    exp.status = ExpenditureStatus.WITHDRAWN
+    exp.withdrawn_at = utcnow()
+    exp.withdrawn_by_id = user.id
+    exp.withdraw_reason = reason.strip()
+    db.session.flush()
+    audit.record(actor, "expenditure.withdrawn", role=role_label(user, exp.partner.project),
+                 object_type="expenditure", object_id=exp.id, project_id=exp.project_id,
+                 before={"status": "active"}, after={"status": "withdrawn", "reason": exp.withdraw_reason})
+    return exp
+
+
+def correct(actor: Actor, user: User, original: Expenditure, amount: Decimal, period_id: int,
+            reason: str) -> Expenditure:
+    """A correction line: a new record pointing at the line it corrects, with a signed declared amount
+    (negative lowers it). The original and all its corrections together may not go below zero."""
+    _require_register(user, original.partner)
+    if original.corrects_id is not None:
+        raise DomainError("Corrigeer de oorspronkelijke uitgave, niet een correctielijn.")
+    if original.status is ExpenditureStatus.WITHDRAWN:
+        raise DomainError("Een ingetrokken uitgave wordt niet gecorrigeerd.")
+    if amount == 0:
+        raise DomainError("Een correctie van nul verandert niets.")
+    if not (reason or "").strip():
+        raise DomainError("Geef de reden van de correctie.")
+    lookups = ProjectLookups(original.partner.project)
+    if period_id not in lookups.periods:
+        raise DomainError("Kies een rapportageperiode van dit project.")
+    so_far = db.session.scalar(select(func.coalesce(func.sum(Expenditure.declared_amount), ZERO)).where(
+        Expenditure.corrects_id == original.id, Expenditure.status == ExpenditureStatus.ACTIVE)) or ZERO
+    net = original.declared_amount + so_far + amount
+    if net < 0:
+        raise DomainError(f"Na deze correctie zou de uitgave {format_money(net)} bedragen; minder dan nul kan niet.")
+    if net > original.eligible_amount:
+        raise DomainError(f"Na deze correctie zou het gedeclareerde bedrag ({format_money(net)}) hoger zijn dan "
+                          f"het subsidiabele bedrag van de factuur ({format_money(original.eligible_amount)}).")
+    exp = Expenditure(
+        project_id=original.project_id, partner_id=original.partner_id, category_id=original.category_id,
+        period_id=period_id, internal_ref=original.internal_ref, supplier=original.supplier,
+        invoice_number=original.invoice_number, invoice_date=original.invoice_date,
+        payment_date=original.payment_date, description=f"Correctie: {reason.strip()}",
+        gross_amount=amount, vat_amount=ZERO, vat_recoverable=False, declared_amount=amount,
+        dup_key="", corrects_id=original.id, created_by_id=user.id)
+    db.session.add(exp)
+    db.session.flush()
+    audit.record(actor, "expenditure.corrected", role=role_label(user, original.partner.project),
+                 object_type="expenditure", object_id=exp.id, project_id=exp.project_id,
+                 after={"corrects_id": original.id, "declared_amount": amount, "reason": reason.strip(),
+                        "net_after_correction": net})
+    return exp
+
+
+def duplicates_of(project_id: int, expenditure_ids: list[int]) -> dict[int, list[Expenditure]]:
+    """For each given expenditure, the other active lines in the project with the same supplier and
+    invoice number (any partner, any claim). One query, whatever the number of lines."""
+    if not expenditure_ids:
+        return {}
+    mine = select(Expenditure.dup_key).where(Expenditure.id.in_(expenditure_ids), Expenditure.dup_key != "")
+    others = db.session.scalars(select(Expenditure).where(
+        Expenditure.project_id == project_id, Expenditure.dup_key.in_(mine),
+        Expenditure.status == ExpenditureStatus.ACTIVE, Expenditure.corrects_id.is_(None))).all()
+    by_key: dict[str, list[Expenditure]] = {}
+    for exp in others:
+        by_key.setdefault(exp.dup_key, []).append(exp)
+    keys = dict(db.session.execute(select(Expenditure.id, Expenditure.dup_key).where(
+        Expenditure.id.in_(expenditure_ids))).all())
+    return {eid: [o for o in by_key.get(keys[eid], []) if o.id != eid]
+            for eid in expenditure_ids if len(by_key.get(keys.get(eid), [])) > 1}

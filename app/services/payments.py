@@ -1,0 +1,149 @@
+"""Payment requests to the programme, the EFRO payment received by the lead partner, and its transfer
+of each partner's share."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from ..errors import DomainError
+from ..extensions import db
+from ..models import Claim, ClaimStatus, Partner, PartnerTransfer, PaymentRequest, Project, User
+from ..models.types import utcnow
+from ..money import ZERO, format_money
+from ..permissions import can_manage_payments, require, role_label
+from . import audit
+from .audit import Actor
+from .claims import transition
+
+
+def _audit(actor, user, request: PaymentRequest, project: Project, action, before=None, after=None):
+    audit.record(actor, action, role=role_label(user, project), object_type="payment_request",
+                 object_id=request.id, project_id=project.id, before=before, after=after)
+
+
+def create_request(actor: Actor, user: User, project: Project, claim_ids: list[int]) -> PaymentRequest:
+    require(can_manage_payments(user, project), "Alleen een financieel medewerker maakt betaalaanvragen.")
+    claim_ids = list(dict.fromkeys(claim_ids))
+    if not claim_ids:
+        raise DomainError("Kies minstens één gecertificeerde declaratie.")
+    claims = db.session.scalars(select(Claim).where(Claim.id.in_(claim_ids), Claim.project_id == project.id)).all()
+    if len(claims) != len(claim_ids):
+        raise DomainError("Een gekozen declaratie hoort niet bij dit project.")
+    for claim in claims:
+        if claim.status is not ClaimStatus.CERTIFIED:
+            raise DomainError(f"Declaratie #{claim.id} is {claim.status.label}; alleen gecertificeerde "
+                              "declaraties gaan in een betaalaanvraag.")
+    number = (db.session.scalar(select(func.max(PaymentRequest.number))
+                                .where(PaymentRequest.project_id == project.id)) or 0) + 1
+    request = PaymentRequest(project_id=project.id, number=number, created_by_id=user.id,
+                             amount_requested=sum((c.efro_total for c in claims), ZERO))
+    db.session.add(request)
+    db.session.flush()
+    for claim in claims:
+        transition(claim, "include_in_payment")
+        claim.payment_request_id = request.id
+    db.session.flush()
+    _audit(actor, user, request, project, "payment.requested", after={
+        "number": number, "claims": sorted(claim_ids), "amount_requested": request.amount_requested})
+    return request
+
+
+def record_received(actor: Actor, user: User, project: Project, request: PaymentRequest, received_on: date,
+                    amount: Decimal) -> PaymentRequest:
+    require(can_manage_payments(user, project), "Alleen een financieel medewerker boekt betalingen.")
+    if request.received_date is not None:
+        raise DomainError(f"De betaling van betaalaanvraag {request.number} is al geboekt "
+                          f"({format_money(request.received_amount)} op {request.received_date:%d-%m-%Y}).")
+    if amount is None or amount <= 0:
+        raise DomainError("Het ontvangen bedrag moet groter zijn dan nul.")
+    if amount > request.amount_requested:
+        raise DomainError(f"Het ontvangen bedrag ({format_money(amount)}) is hoger dan het gevraagde "
+                          f"({format_money(request.amount_requested)}).")
+    if received_on > utcnow().date():
+        raise DomainError("De ontvangstdatum ligt in de toekomst.")
+    request.received_date, request.received_amount = received_on, amount
+    request.received_recorded_by_id = user.id
+    db.session.flush()
+    _audit(actor, user, request, project, "payment.received",
+           after={"received_date": received_on, "amount": amount})
+    return request
+
+
+@dataclass
+class PartnerShare:
+    partner: Partner
+    due: Decimal
+    transferred: Decimal
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.due - self.transferred
+
+
+def shares(request: PaymentRequest) -> list[PartnerShare]:
+    """Per partner: its EFRO in the request, what the lead partner transferred, what is outstanding."""
+    due = db.session.execute(
+        select(Claim.partner_id, func.sum(Claim.efro_total)).where(Claim.payment_request_id == request.id)
+        .group_by(Claim.partner_id)).all()
+    paid = dict(db.session.execute(
+        select(PartnerTransfer.partner_id, func.sum(PartnerTransfer.amount))
+        .where(PartnerTransfer.payment_request_id == request.id).group_by(PartnerTransfer.partner_id)).all())
+    partners = {p.id: p for p in db.session.scalars(select(Partner).where(Partner.id.in_([d[0] for d in due])))}
+    return sorted((PartnerShare(partners[pid], amount, paid.get(pid, ZERO)) for pid, amount in due),
+                  key=lambda s: s.partner.number)
+
+
+def record_transfer(actor: Actor, user: User, project: Project, request: PaymentRequest, partner_id: int,
+                    transferred_on: date, amount: Decimal) -> PartnerTransfer:
+    """The lead partner passes a partner's share on. Never more than the partner's share, nor more than
+    was received; once a partner has its whole share, its claims in the request are paid."""
+    require(can_manage_payments(user, project), "Alleen een financieel medewerker boekt betalingen.")
+    if request.received_date is None:
+        raise DomainError("Boek eerst de ontvangst van de betaling van het programma.")
+    share = next((s for s in shares(request) if s.partner.id == partner_id), None)
+    if share is None:
+        raise DomainError("Deze partner heeft geen declaratie in deze betaalaanvraag.")
+    if amount is None or amount <= 0:
+        raise DomainError("Het doorgestorte bedrag moet groter zijn dan nul.")
+    if share.outstanding == 0:
+        raise DomainError(f"{share.partner.name} heeft zijn volledige aandeel ({format_money(share.due)}) al "
+                          "ontvangen: een tweede betaling is niet mogelijk.")
+    if amount > share.outstanding:
+        raise DomainError(f"Het bedrag ({format_money(amount)}) is hoger dan wat {share.partner.name} nog "
+                          f"tegoed heeft ({format_money(share.outstanding)}).")
+    transferred_total = db.session.scalar(select(func.coalesce(func.sum(PartnerTransfer.amount), ZERO)).where(
+        PartnerTransfer.payment_request_id == request.id)) or ZERO
+    if transferred_total + amount > request.received_amount:
+        raise DomainError(f"Er is maar {format_money(request.received_amount - transferred_total)} van de "
+                          "ontvangen betaling over om door te storten.")
+    if transferred_on < request.received_date:
+        raise DomainError("Een doorstorting kan niet vóór de ontvangst van de betaling liggen.")
+    if transferred_on > utcnow().date():
+        raise DomainError("De datum van de doorstorting ligt in de toekomst.")
+    transfer = PartnerTransfer(payment_request_id=request.id, partner_id=partner_id, transfer_date=transferred_on,
+                               amount=amount, recorded_by_id=user.id)
+    db.session.add(transfer)
+    db.session.flush()
+    paid_claims = []
+    if amount == share.outstanding:
+        for claim in db.session.scalars(select(Claim).where(Claim.payment_request_id == request.id,
+                                                            Claim.partner_id == partner_id)):
+            transition(claim, "mark_paid")
+            claim.paid_at = utcnow()
+            paid_claims.append(claim.id)
+        db.session.flush()
+    _audit(actor, user, request, project, "payment.transferred", after={
+        "partner_id": partner_id, "transfer_date": transferred_on, "amount": amount,
+        "outstanding_after": share.outstanding - amount, "claims_paid": paid_claims})
+    return transfer
+
+
+def retention_until(project: Project) -> date | None:
+    """Evidence is kept at least until 31 December of the fifth year after the year of the last payment
+    to the lead partner (None while nothing has been paid: keep everything)."""
+    last = db.session.scalar(select(func.max(PaymentRequest.received_date))
+                             .where(PaymentRequest.project_id == project.id))
+    return date(last.year + 5, 12, 31) if last else None
