@@ -241,12 +241,38 @@ _LINES = {
 }
 
 
+def _invoice_pdf(exp) -> bytes:
+    """A one-page demo invoice, so every demo expenditure has real evidence to open."""
+    from io import BytesIO
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from .money import format_money
+    buffer = BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=True)
+    pdf.setTitle(f"Factuur {exp.invoice_number}")
+    pdf.setFont("Helvetica-Bold", 16)
+    pdf.drawString(60, 780, exp.supplier)
+    pdf.setFont("Helvetica", 11)
+    for i, text in enumerate([
+            f"Factuur {exp.invoice_number}  -  factuurdatum {exp.invoice_date:%d-%m-%Y}",
+            f"Aan: {exp.partner.name}", f"Omschrijving: {exp.description}",
+            f"Bedrag excl. btw: EUR {format_money(exp.gross_amount - exp.vat_amount)}",
+            f"Btw: EUR {format_money(exp.vat_amount)}", f"Totaal: EUR {format_money(exp.gross_amount)}",
+            f"Betaald op {exp.payment_date:%d-%m-%Y}", "", "DEMO - fictief document (Cofund demodata)"]):
+        pdf.drawString(60, 740 - 18 * i, text)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
 def _seed_history(les: Project) -> None:
     """A realistic claim history for LES, made through the services (so it is audited and follows
     every rule): certified and paid claims of three partners, one claim in verification with deductions
     and a parked line, and one draft. Skipped when LES already has claims."""
     from .models import Claim, ClaimLine, ErrorType
-    from .services import claims, expenditures, payments
+    from .services import claims, documents, expenditures, payments
     from .services.expenditures import ExpenditureData
 
     if db.session.scalar(select(Claim.id).where(Claim.project_id == les.id).limit(1)):
@@ -273,6 +299,9 @@ def _seed_history(les: Project) -> None:
                 description=description, gross_amount=gross, vat_amount=vat,
                 vat_recoverable=bool(vat) and partner.vat_recoverable, declared_amount=declared,
                 internal_ref=f"{org_name[:3].upper()}-{period_no}-{n:03d}")))
+        for exp in exps:
+            documents.attach(who, user, exp, [(f"factuur {exp.invoice_number}.pdf".replace("/", "-"),
+                                               _invoice_pdf(exp))])
         claim = claims.create_claim(who, user, partner, periods[period_no].id)
         claims.add_lines(who, user, claim, [e.id for e in exps])
         made[(org_name, period_no)] = (claim, exps, who, user)

@@ -104,7 +104,7 @@ def databases(tmp_path_factory):
     from app.demo import seed_demo
 
     for name, seed, history in TEMPLATES:
-        app = make_app(dbs.create_empty(name), tmp)
+        app = make_app(dbs.create_empty(name), tmp / name)
         with app.app_context():
             upgrade()
             if seed:
@@ -112,6 +112,7 @@ def databases(tmp_path_factory):
                 db.session.commit()
             db.session.remove()
             db.engine.dispose()
+    dbs.document_templates = tmp
     yield dbs
     for name, _, _ in TEMPLATES:
         dbs.drop(name)
@@ -125,6 +126,9 @@ def app(request, databases, tmp_path):
     template = ("tpl_empty" if request.node.get_closest_marker("empty_db") else
                 "tpl_history" if request.node.get_closest_marker("demo_history") else "tpl_demo")
     name = "t" + uuid.uuid4().hex[:12]
+    template_documents = databases.document_templates / template / "documents"
+    if template_documents.exists():  # the demo's evidence files belong with its database
+        shutil.copytree(template_documents, tmp_path / "documents")
     app = make_app(databases.clone(template, name), tmp_path)
     ctx = app.app_context()
     ctx.push()

@@ -71,6 +71,13 @@ def _fill_choices(form: ExpenditureForm, project: Project, partners: list[Partne
                               for p in budget.periods_of(project)]
 
 
+def _show_errors(form: ExpenditureForm, error: "svc.InvalidExpenditure") -> None:
+    """Each rule's message next to the field it is about, and all of them at the top."""
+    for field, message in error.errors:
+        form[field].errors = [*form[field].errors, message]
+    flash("De uitgave is niet opgeslagen: verbeter de gemarkeerde velden.", "error")
+
+
 def _data(form: ExpenditureForm) -> svc.ExpenditureData:
     return svc.ExpenditureData(**{f: getattr(form, f).data for f in svc.FIELDS})
 
@@ -91,6 +98,9 @@ def create(code):
         partner = next(p for p in partners if p.id == form.partner_id.data)
         try:
             exp = svc.create(current_actor(), current_user, partner, _data(form))
+        except svc.InvalidExpenditure as error:
+            db.session.rollback()
+            _show_errors(form, error)
         except DomainError as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -136,6 +146,9 @@ def edit(code, expenditure_id):
     if form.validate_on_submit():
         try:
             svc.update(current_actor(), current_user, exp, _data(form))
+        except svc.InvalidExpenditure as error:
+            db.session.rollback()
+            _show_errors(form, error)
         except DomainError as error:
             db.session.rollback()
             flash(str(error), "error")

@@ -275,6 +275,7 @@ class ClaimFigures:
     line_count: int = 0
     pending: int = 0
     parked: int = 0
+    parked_amount: Decimal = ZERO  # declared on parked lines (not in the declared or certified figures)
     duplicates: dict[int, list[Expenditure]] = field(default_factory=dict)
 
     @property
@@ -338,13 +339,16 @@ def figures(claim: Claim) -> ClaimFigures:
         .group_by(ClaimCategoryTotal.category_id)).all())
     declared, certified = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
     counts = defaultdict(int)
+    parked_amount = ZERO
     for category_id, status, n, decl, ded in db.session.execute(
             select(Expenditure.category_id, ClaimLine.status, func.count(), func.sum(ClaimLine.declared_amount),
                    func.sum(ClaimLine.deduction))
             .join(Expenditure, ClaimLine.expenditure_id == Expenditure.id)
             .where(ClaimLine.claim_id == claim.id).group_by(Expenditure.category_id, ClaimLine.status)):
         counts[status] += n
-        if status is not LineStatus.PARKED:
+        if status is LineStatus.PARKED:
+            parked_amount += decl
+        else:
             declared[category_id] += decl
         if status is LineStatus.VERIFIED:
             certified[category_id] += decl - ded
@@ -365,7 +369,7 @@ def figures(claim: Claim) -> ClaimFigures:
     return ClaimFigures(
         rows=rows, flexibility=project.flexibility_rate, partner_budget=sum(budget.values(), ZERO),
         partner_earlier=sum(earlier.values(), ZERO), line_count=sum(counts.values()),
-        pending=counts[LineStatus.PENDING], parked=counts[LineStatus.PARKED],
+        pending=counts[LineStatus.PENDING], parked=counts[LineStatus.PARKED], parked_amount=parked_amount,
         duplicates=duplicates_of(project.id, list(line_ids)))
 
 

@@ -67,43 +67,54 @@ class ProjectLookups:
             select(FlatRate).join(Partner).where(Partner.project_id == project.id))}
 
 
-def validate(data: ExpenditureData, partner: Partner, lookups: ProjectLookups) -> list[str]:
-    """Every rule an expenditure line must meet; returns the problems in the user's words (empty: fine)."""
+class InvalidExpenditure(DomainError):
+    """The expenditure breaks one or more rules; ``errors`` holds (field, message) pairs."""
+
+    def __init__(self, errors: list[tuple[str, str]]):
+        super().__init__(" ".join(message for _, message in errors))
+        self.errors = errors
+
+
+def validate(data: ExpenditureData, partner: Partner, lookups: ProjectLookups) -> list[tuple[str, str]]:
+    """Every rule an expenditure line must meet: (field of ExpenditureData, message in the user's words)
+    for each problem; empty when the line is fine."""
     project = lookups.project
     errors = []
     category = lookups.categories.get(data.category_id)
     if category is None:
-        errors.append("Kies een kostencategorie van dit project.")
+        errors.append(("category_id", "Kies een kostencategorie van dit project."))
     elif (partner.id, category.id) in lookups.flat:
-        errors.append(f"{partner.name} declareert '{category.name}' forfaitair: daarvoor worden geen "
-                      "uitgaven ingevoerd, het bedrag wordt op de declaratie berekend.")
+        errors.append(("category_id", f"{partner.name} declareert '{category.name}' forfaitair: daarvoor worden "
+                       "geen uitgaven ingevoerd, het bedrag wordt op de declaratie berekend."))
     if data.period_id not in lookups.periods:
-        errors.append("Kies een rapportageperiode van dit project.")
-    for label, value in (("Leverancier", data.supplier), ("Factuurnummer", data.invoice_number),
-                         ("Omschrijving", data.description)):
-        if not (value or "").strip():
-            errors.append(f"{label} is verplicht.")
+        errors.append(("period_id", "Kies een rapportageperiode van dit project."))
+    for name, label in (("supplier", "Leverancier"), ("invoice_number", "Factuurnummer"),
+                        ("description", "Omschrijving")):
+        if not (getattr(data, name) or "").strip():
+            errors.append((name, f"{label} is verplicht."))
     if data.payment_date and not (project.eligibility_start <= data.payment_date <= project.eligibility_end):
-        errors.append(f"De betaaldatum {data.payment_date:%d-%m-%Y} valt buiten de subsidiabiliteitsperiode "
-                      f"({project.eligibility_start:%d-%m-%Y} – {project.eligibility_end:%d-%m-%Y}).")
-    if data.invoice_date and data.payment_date and data.invoice_date > project.eligibility_end:
-        errors.append(f"De factuurdatum {data.invoice_date:%d-%m-%Y} valt na de subsidiabiliteitsperiode.")
-    amounts = (("Brutobedrag", data.gross_amount), ("Btw", data.vat_amount),
-               ("Gedeclareerd bedrag", data.declared_amount))
-    for label, value in amounts:
+        errors.append(("payment_date", f"De betaaldatum {data.payment_date:%d-%m-%Y} valt buiten de "
+                       f"subsidiabiliteitsperiode ({project.eligibility_start:%d-%m-%Y} – "
+                       f"{project.eligibility_end:%d-%m-%Y})."))
+    if data.invoice_date and data.invoice_date > project.eligibility_end:
+        errors.append(("invoice_date", f"De factuurdatum {data.invoice_date:%d-%m-%Y} valt na de "
+                       "subsidiabiliteitsperiode."))
+    amounts = (("gross_amount", "Brutobedrag"), ("vat_amount", "Btw"), ("declared_amount", "Gedeclareerd bedrag"))
+    for name, label in amounts:
+        value = getattr(data, name)
         if value is not None and value < 0:
-            errors.append(f"{label} mag niet negatief zijn; een correctie voert u in als correctielijn.")
-    if all(v is not None and v >= 0 for _, v in amounts):
+            errors.append((name, f"{label} mag niet negatief zijn; een correctie voert u in als correctielijn."))
+    if all(getattr(data, name) is not None and getattr(data, name) >= 0 for name, _ in amounts):
         if data.vat_amount > data.gross_amount:
-            errors.append("De btw kan niet hoger zijn dan het brutobedrag.")
+            errors.append(("vat_amount", "De btw kan niet hoger zijn dan het brutobedrag."))
         else:
             eligible = data.gross_amount - (data.vat_amount if data.vat_recoverable else ZERO)
             if data.declared_amount > eligible:
                 reason = " min de terugvorderbare btw" if data.vat_recoverable else ""
-                errors.append(f"Het gedeclareerde bedrag ({format_money(data.declared_amount)}) is hoger dan "
-                              f"het brutobedrag{reason} ({format_money(eligible)}).")
+                errors.append(("declared_amount", f"Het gedeclareerde bedrag ({format_money(data.declared_amount)}) "
+                               f"is hoger dan het brutobedrag{reason} ({format_money(eligible)})."))
         if data.declared_amount == 0:
-            errors.append("Het gedeclareerde bedrag moet groter zijn dan nul.")
+            errors.append(("declared_amount", "Het gedeclareerde bedrag moet groter zijn dan nul."))
     return errors
 
 
@@ -122,7 +133,7 @@ def create(actor: Actor, user: User, partner: Partner, data: ExpenditureData) ->
     _require_register(user, partner)
     errors = validate(data, partner, ProjectLookups(partner.project))
     if errors:
-        raise DomainError(" ".join(errors))
+        raise InvalidExpenditure(errors)
     exp = Expenditure(project_id=partner.project_id, partner_id=partner.id, created_by_id=user.id,
                       dup_key=duplicate_key(data.supplier, data.invoice_number), **_values(data))
     db.session.add(exp)
@@ -157,7 +168,7 @@ def update(actor: Actor, user: User, exp: Expenditure, data: ExpenditureData) ->
         raise DomainError("Een correctielijn wijzigt u niet; trek ze in en voer een nieuwe in.")
     errors = validate(data, exp.partner, ProjectLookups(exp.partner.project))
     if errors:
-        raise DomainError(" ".join(errors))
+        raise InvalidExpenditure(errors)
     new = _values(data)
     before = {f: getattr(exp, f) for f in FIELDS if getattr(exp, f) != new[f]}
     if not before:

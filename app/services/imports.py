@@ -97,14 +97,9 @@ _DATE_DMY = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{4})$")
 _DATE_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _PERIOD = re.compile(r"^(?:periode|period|p)?\s*(\d{1,4})$", re.IGNORECASE)
 
-# Which column a message of expenditures.validate() is about (first match, on the lowercased message).
-_MESSAGE_COLUMNS = (
-    ("kostencategorie", "category"), ("forfaitair", "category"),
-    ("rapportageperiode", "period"),
-    ("leverancier is", "supplier"), ("factuurnummer is", "invoice_number"), ("omschrijving is", "description"),
-    ("betaaldatum", "payment_date"), ("factuurdatum", "invoice_date"),
-    ("gedeclareerd", "declared"), ("btw", "vat"), ("brutobedrag", "gross"),
-)
+# The import column of each field of ExpenditureData (the fields validate() names).
+_FIELD_COLUMNS = {"category_id": "category", "period_id": "period", "gross_amount": "gross", "vat_amount": "vat",
+                  "declared_amount": "declared"}
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -425,11 +420,6 @@ class _Resolver:
         return self.periods[number]
 
 
-def _column_of_message(message: str) -> str:
-    lowered = message.casefold()
-    return next((key for needle, key in _MESSAGE_COLUMNS if needle in lowered), "")
-
-
 def _check_row(number: int, values: tuple, sheet: RawSheet, partner: Partner, lookups: ProjectLookups,
                resolver: _Resolver) -> tuple[ExpenditureData | None, list[RowError]]:
     """Parse one row and apply the expenditure rules; every problem of the row, each tied to its column."""
@@ -480,8 +470,8 @@ def _check_row(number: int, values: tuple, sheet: RawSheet, partner: Partner, lo
     unreadable = set(problems)
     if "vat_recoverable" in unreadable:
         unreadable.add("declared")
-    for message in validate(data, partner, lookups):
-        key = _column_of_message(message)
+    for field_name, message in validate(data, partner, lookups):
+        key = _FIELD_COLUMNS.get(field_name, field_name)
         if key not in unreadable and message not in problems.get(key, []):
             problems.setdefault(key, []).append(message)
     errors = []

@@ -196,3 +196,14 @@ def test_demo_history_is_realistic_and_the_chain_is_intact(app):
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 0 and "OK: audit chain intact" in result.output
     assert verify_chain().ok
+
+
+@pytest.mark.demo_history
+def test_demo_evidence_opens_for_the_auditor(client):
+    from app.models import ExpenditureDocument
+    link = db.session.scalar(select(ExpenditureDocument).order_by(ExpenditureDocument.id))
+    login(client, "auditor@example.org")
+    response = client.get(f"/projects/LES/documents/{link.id}")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert "attachment" in response.headers["Content-Disposition"]
+    response.close()
