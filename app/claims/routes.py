@@ -1,6 +1,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from ..auth.routes import current_actor
 from ..errors import DomainError, PermissionDenied
@@ -66,8 +67,10 @@ def create(code):
 def detail(code, claim_id):
     project = project_or_404(code)
     claim = claim_or_404(project, claim_id)
-    lines = db.session.scalars(select(ClaimLine).join(Expenditure).where(ClaimLine.claim_id == claim.id)
-                               .order_by(Expenditure.category_id, Expenditure.payment_date, Expenditure.id)).all()
+    lines = db.session.scalars(
+        select(ClaimLine).join(Expenditure).where(ClaimLine.claim_id == claim.id)
+        .options(contains_eager(ClaimLine.expenditure).joinedload(Expenditure.category))
+        .order_by(Expenditure.category_id, Expenditure.payment_date, Expenditure.id)).all()
     fig = svc.figures(claim)
     can_prepare = can_register_for(current_user, claim.partner) and claim.status.editable
     claimable = svc.claimable_expenditures(claim) if can_prepare else []

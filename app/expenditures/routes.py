@@ -1,6 +1,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.routes import current_actor
 from ..errors import DomainError
@@ -24,10 +25,13 @@ def expenditure_or_404(project: Project, expenditure_id: int) -> Expenditure:
     return require_visible(current_user, db.session.get(Expenditure, expenditure_id), project)
 
 
+def visible_partners(project: Project) -> list[Partner]:
+    return list(db.session.scalars(scoped(select(Partner).where(Partner.project_id == project.id)
+                                          .order_by(Partner.number), Partner.id, current_user, project)))
+
+
 def registrable_partners(project: Project) -> list[Partner]:
-    partners = db.session.scalars(scoped(select(Partner).where(Partner.project_id == project.id)
-                                         .order_by(Partner.number), Partner.id, current_user, project))
-    return [p for p in partners if can_register_for(current_user, p)]
+    return [p for p in visible_partners(project) if can_register_for(current_user, p)]
 
 
 @bp.get("/<code>/expenditures")
@@ -36,7 +40,8 @@ def index(code):
     project = project_or_404(code)
     q = scoped(select(Expenditure).where(Expenditure.project_id == project.id), Expenditure.partner_id,
                current_user, project)
-    partner_id = request.args.get("partner", type=int)
+    partners = visible_partners(project)
+    partner_id = request.args.get("partner", type=int) or (partners[0].id if len(partners) == 1 else None)
     partner = None
     if partner_id:
         partner = require_partner(current_user, db.session.get(Partner, partner_id), project)
@@ -49,6 +54,8 @@ def index(code):
         select(func.count(), func.coalesce(func.sum(filtered.c.declared_amount), ZERO))).one()
     page = max(request.args.get("page", 1, type=int), 1)
     rows = db.session.scalars(q.order_by(Expenditure.payment_date.desc(), Expenditure.id.desc())
+                              .options(joinedload(Expenditure.partner), joinedload(Expenditure.category),
+                                       joinedload(Expenditure.period), selectinload(Expenditure.documents))
                               .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     ids = [e.id for e in rows]
     claims = {}
@@ -61,7 +68,8 @@ def index(code):
     return render_template("expenditures/index.html", project=project, rows=rows, partner=partner,
                            status=status, page=page, total_count=total_count, total_declared=total_declared,
                            page_size=PAGE_SIZE, claims=claims, duplicates=svc.duplicates_of(project.id, ids),
-                           partners=registrable_partners(project))
+                           partners=partners,
+                           can_register=bool(registrable_partners(project)))
 
 
 def _fill_choices(form: ExpenditureForm, project: Project, partners: list[Partner]) -> None:

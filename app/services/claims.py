@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import and_, func, select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
@@ -105,6 +106,7 @@ def claimable_expenditures(claim: Claim) -> list[Expenditure]:
         select(Expenditure).join(ReportingPeriod, Expenditure.period_id == ReportingPeriod.id)
         .where(Expenditure.partner_id == claim.partner_id, Expenditure.status == ExpenditureStatus.ACTIVE,
                ReportingPeriod.number <= claim.period.number, Expenditure.id.not_in(taken))
+        .options(contains_eager(Expenditure.period), joinedload(Expenditure.category))
         .order_by(Expenditure.payment_date, Expenditure.id)))
 
 

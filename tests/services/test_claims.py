@@ -338,3 +338,29 @@ def test_certified_efro_plus_contribution_is_the_certified_total(app, amounts, d
     assert claim.efro_total + claim.contribution_total == claim.certified_total
     assert claim.certified_total == sum(t.certified for t in totals)
     db.session.rollback()
+
+
+def test_every_expenditure_and_claim_action_writes_its_event(app):
+    hu = user("partner.howest@example.org")
+    exp = expenditure()
+    expenditures.update(actor(hu), hu, exp, data(amount="900.00", invoice=exp.invoice_number))
+    other = expenditure()
+    claim = svc.create_claim(actor(hu), hu, partner("Howest"), period(1).id)
+    svc.add_lines(actor(hu), hu, claim, [exp.id, other.id])
+    line = db.session.scalar(select(ClaimLine).where(ClaimLine.expenditure_id == other.id))
+    svc.remove_line(actor(hu), hu, claim, line.id)
+    expenditures.withdraw(actor(hu), hu, other, "Vergissing")
+    expenditures.correct(actor(hu), hu, exp, Decimal("-100.00"), period(1).id, "Creditnota")
+    svc.submit(actor(hu), hu, claim)
+    fin = user(FIN)
+    svc.return_claim(actor(fin), fin, claim, "Bewijs ontbreekt")
+    db.session.commit()
+    expected = {"expenditure.created": 2, "expenditure.updated": 1, "expenditure.withdrawn": 1,
+                "expenditure.corrected": 1, "claim.created": 1, "claim.lines_added": 1, "claim.line_removed": 1,
+                "claim.submitted": 1, "claim.returned": 1}
+    for action, count in expected.items():
+        assert len(events(action)) == count, action
+    updated = events("expenditure.updated")[0]
+    assert '"declared_amount":"1000.00"' in updated.before and '"declared_amount":"900.00"' in updated.after
+    assert all(e.project_id == project().id and e.role == "partner" for e in events("claim.created"))
+    assert verify_chain().ok

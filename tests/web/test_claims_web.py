@@ -207,3 +207,20 @@ def test_demo_evidence_opens_for_the_auditor(client):
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     assert "attachment" in response.headers["Content-Disposition"]
     response.close()
+
+
+def test_claim_and_expenditure_pages_run_a_fixed_number_of_queries(client, app):
+    """Five lines or twenty-five: the same number of SQL statements."""
+    from tests.conftest import count_queries
+    small, _ = submitted_claim(lines=[{"amount": "10.00"}] * 5)
+    big, _ = submitted_claim("Odisee", "partner.odisee@example.org", lines=[{"amount": "10.00"}] * 25)
+    counts = []
+    login(client, "finance@example.org")
+    for claim, partner_name in ((small, "Howest"), (big, "Odisee")):
+        client.get(f"/projects/LES/claims/{claim.id}")
+        with count_queries() as claim_page:
+            assert client.get(f"/projects/LES/claims/{claim.id}").status_code == 200
+        with count_queries() as list_page:
+            assert client.get(f"/projects/LES/expenditures?partner={partner(partner_name).id}").status_code == 200
+        counts.append((len(claim_page), len(list_page)))
+    assert counts[0] == counts[1], counts
