@@ -57,6 +57,22 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.filters["percent"] = format_percent
     app.jinja_env.filters["action_label"] = lambda action: ACTION_LABELS.get(action, action)
 
+    @app.template_global()
+    def sees_all_partners(project) -> bool:
+        """Whether the current user may see every partner of the project (not a partner user), e.g. which
+        other expenditure carries the same invoice."""
+        from .permissions import visible_partner_ids
+        return visible_partner_ids(current_user, project) is None
+
+    @app.template_filter()
+    def share(part, whole) -> str:
+        """part as a percentage of whole, one decimal, half-up, Dutch notation."""
+        from decimal import ROUND_HALF_UP, Decimal
+        if not whole:
+            return ""
+        pct = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return f"{pct}%".replace(".", ",")
+
     @app.get("/")
     def index():
         return redirect(url_for("projects.index") if current_user.is_authenticated else url_for("auth.login"))

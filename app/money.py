@@ -72,6 +72,8 @@ def parse_money(text: str | Decimal | int | None, *, allow_negative: bool = Fals
                     f"'{raw}' is dubbelzinnig (duizendtal of decimalen?): "
                     "schrijf het bedrag met twee decimalen, bijvoorbeeld 1.234,00 of 1,23."
                 )
+    if not intpart and not frac:
+        raise MoneyError(f"'{raw}' is geen bedrag.")
     if not intpart:
         intpart = "0"
     if not intpart.isdigit() or (frac and not frac.isdigit()):

@@ -6,7 +6,8 @@ from sqlalchemy.orm import contains_eager
 from ..auth.routes import current_actor
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
-from ..models import AuditEvent, Claim, ClaimLine, ErrorType, Expenditure, LineStatus, Partner, Project
+from ..models import AuditEvent, Claim, ClaimLine, ClaimStatus, ErrorType, Expenditure, LineStatus, Partner, Project
+from ..models.claim import FINAL_STATES
 from ..money import ZERO, MoneyError, parse_money
 from ..permissions import can_register_for, require_partner, require_project, require_visible, scoped
 from ..services import budget
@@ -74,8 +75,7 @@ def detail(code, claim_id):
     fig = svc.figures(claim)
     can_prepare = can_register_for(current_user, claim.partner) and claim.status.editable
     claimable = svc.claimable_expenditures(claim) if can_prepare else []
-    basis = "certified" if claim.status.value in ("in_verification", "certified", "included_in_payment", "paid") \
-        else "declared"
+    basis = "certified" if claim.status in FINAL_STATES else "declared"
     warnings, refusals = fig.warnings(basis)
     history = db.session.scalars(select(AuditEvent).where(
         AuditEvent.object_type == "claim", AuditEvent.object_id == str(claim.id)).order_by(AuditEvent.seq)).all()

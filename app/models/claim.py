@@ -37,6 +37,9 @@ class ClaimStatus(enum.StrEnum):
         return self in (ClaimStatus.DRAFT, ClaimStatus.RETURNED)
 
 
+FINAL_STATES = frozenset({ClaimStatus.CERTIFIED, ClaimStatus.INCLUDED_IN_PAYMENT, ClaimStatus.PAID})
+
+
 class LineStatus(enum.StrEnum):
     PENDING = "pending"  # not yet verified
     VERIFIED = "verified"  # certified amount = declared - deduction

@@ -8,7 +8,8 @@ from ..auth.routes import current_actor
 from ..errors import DomainError, NotFound, PermissionDenied
 from ..extensions import db
 from ..models import Claim, ClaimStatus, PaymentRequest, Project
-from ..money import MoneyError, parse_money
+from ..models.types import utcnow
+from ..money import ZERO, MoneyError, parse_money
 from ..permissions import READ_ALL, can_manage_payments, require_project, roles
 from ..services import payments as svc
 
@@ -52,7 +53,7 @@ def _act(code, action, success, request_id=None):
     project = project_or_404(code)
     try:
         result = action(project)
-    except PermissionDenied:
+    except (PermissionDenied, NotFound):
         raise
     except (DomainError, MoneyError) as error:
         db.session.rollback()
@@ -82,8 +83,8 @@ def detail(code, request_id):
     pr = request_or_404(project, request_id)
     shares = svc.shares(pr)
     return render_template("payments/detail.html", project=project, pr=pr, shares=shares,
-                           transferred=sum((s.transferred for s in shares), pr.amount_requested * 0),
-                           can_manage=can_manage_payments(current_user, project), today=date.today())
+                           transferred=sum((s.transferred for s in shares), ZERO),
+                           can_manage=can_manage_payments(current_user, project), today=utcnow().date())
 
 
 @bp.post("/<code>/payments/<int:request_id>/received")

@@ -73,6 +73,17 @@ def _lock_chain(session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_AUDIT_LOCK_KEY})
 
 
+def serialise(*objects) -> None:
+    """Called first by every service that checks state and then changes it: takes the write lock (the
+    same one the audit chain uses, held until commit) and reloads the given objects, so that the checks
+    see what concurrent transactions committed. Two finance officers clicking 'pay' at once cannot both
+    pass the 'not yet paid' check. On SQLite the transaction already holds the write lock."""
+    _lock_chain(db.session)
+    for obj in objects:
+        if obj is not None and obj in db.session and db.session.get_bind().dialect.name == "postgresql":
+            db.session.refresh(obj)
+
+
 def record(actor: Actor, action: str, *, role: str = "", object_type: str | None = None,
            object_id=None, project_id: int | None = None, before: dict | None = None,
            after: dict | None = None) -> AuditEvent:

@@ -172,6 +172,7 @@ def set_budget_line(actor: Actor, user: User, partner: Partner, category_id: int
     """
     project = partner.project
     require(can_edit_budget(user, project), "Alleen een beheerder of financieel medewerker wijzigt het budget.")
+    audit.serialise()
     category = db.session.get(CostCategory, category_id)
     period = db.session.get(ReportingPeriod, period_id)
     if category is None or category.project_id != project.id:

@@ -6,12 +6,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Integer, String, and_, cast, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from ..errors import DomainError, PermissionDenied
+from ..errors import DomainError, NotFound, PermissionDenied
 from ..extensions import db
 from ..models import (
+    AuditEvent,
     BudgetLine,
     CategoryKind,
     Claim,
@@ -28,6 +29,7 @@ from ..models import (
     ReportingPeriod,
     User,
 )
+from ..models.claim import FINAL_STATES
 from ..models.types import utcnow
 from ..money import ZERO, flat_rate, format_money, format_percent, percent_of, split_fund
 from ..permissions import can_register_for, can_see_partner, can_verify, require, role_label
@@ -48,7 +50,6 @@ TRANSITIONS = {
 VERBS = {"submit": "ingediend worden", "start_verification": "in verificatie genomen worden",
          "return": "teruggestuurd worden", "certify": "gecertificeerd worden",
          "include_in_payment": "in een betaalaanvraag opgenomen worden", "mark_paid": "als betaald gemarkeerd worden"}
-FINAL_STATES = {S.CERTIFIED, S.INCLUDED_IN_PAYMENT, S.PAID}
 
 
 def transition(claim: Claim, action: str) -> tuple[ClaimStatus, ClaimStatus]:
@@ -67,9 +68,10 @@ def _audit(actor: Actor, user: User, claim: Claim, action: str, before=None, aft
 
 def _require_preparer(user: User, claim: Claim) -> None:
     if not can_see_partner(user, claim.partner):
-        raise DomainError("Niet gevonden.")
+        raise NotFound("Niet gevonden.")
     require(can_register_for(user, claim.partner),
             "Alleen de partner zelf of een financieel medewerker werkt een declaratie bij.")
+    audit.serialise(claim)
 
 
 def _require_editable(claim: Claim) -> None:
@@ -84,6 +86,7 @@ def _require_editable(claim: Claim) -> None:
 def create_claim(actor: Actor, user: User, partner: Partner, period_id: int) -> Claim:
     require(can_register_for(user, partner), "Alleen de partner zelf of een financieel medewerker maakt een "
             "declaratie aan.")
+    audit.serialise()
     period = db.session.get(ReportingPeriod, period_id)
     if period is None or period.project_id != partner.project_id:
         raise DomainError("Kies een rapportageperiode van dit project.")
@@ -135,8 +138,9 @@ def remove_line(actor: Actor, user: User, claim: Claim, line_id: int) -> None:
     line = db.session.get(ClaimLine, line_id)
     if line is None or line.claim_id != claim.id:
         raise DomainError("Deze lijn hoort niet bij deze declaratie.")
-    _audit(actor, user, claim, "claim.line_removed",
-           before={"expenditure_id": line.expenditure_id, "declared_amount": line.declared_amount})
+    _audit(actor, user, claim, "claim.line_removed", before={
+        "expenditure_id": line.expenditure_id, "declared_amount": line.declared_amount, "status": line.status,
+        "deduction": line.deduction, "error_type": line.error_type, "comment": line.comment})
     db.session.delete(line)
     db.session.flush()
 
@@ -149,8 +153,15 @@ def submit(actor: Actor, user: User, claim: Claim) -> Claim:
         raise DomainError("Een lege declaratie kan niet ingediend worden: voeg eerst uitgaven toe.")
     before, _ = transition(claim, "submit")
     for line in lines:
-        if line.expenditure.status is not ExpenditureStatus.ACTIVE:
-            raise DomainError(f"Uitgave #{line.expenditure_id} is ingetrokken; haal ze uit de declaratie.")
+        exp = line.expenditure
+        if exp.status is not ExpenditureStatus.ACTIVE:
+            raise DomainError(f"Uitgave #{exp.id} is ingetrokken; haal ze uit de declaratie.")
+        exp_period = db.session.get(ReportingPeriod, exp.period_id)
+        if exp.partner_id != claim.partner_id or exp_period.number > claim.period.number:
+            raise DomainError(f"Uitgave #{exp.id} hoort nu bij {exp_period.label}, na de periode van deze "
+                              "declaratie; haal ze uit de declaratie of zet de periode terug.")
+        if exp.corrects_id is not None and exp.corrects.status is not ExpenditureStatus.ACTIVE:
+            raise DomainError(f"Correctielijn #{exp.id} hoort bij een ingetrokken uitgave.")
         line.declared_amount = line.expenditure.declared_amount
         line.status, line.deduction, line.error_type, line.comment = LineStatus.PENDING, ZERO, None, None
         line.verified_by_id = line.verified_at = line.duplicate_confirmed_by_id = None
@@ -171,11 +182,17 @@ def verifier_problem(user: User, claim: Claim) -> str | None:
         return "Alleen een financieel medewerker verifieert declaraties."
     if claim.submitted_by_id == user.id:
         return "Vier-ogenprincipe: u hebt deze declaratie zelf ingediend en mag ze niet verifiëren."
-    own = db.session.scalar(select(func.count()).select_from(ClaimLine).join(Expenditure).where(
-        ClaimLine.claim_id == claim.id, Expenditure.created_by_id == user.id))
+    line_expenditures = select(ClaimLine.expenditure_id).where(ClaimLine.claim_id == claim.id)
+    created = select(Expenditure.id).where(Expenditure.id.in_(line_expenditures),
+                                           Expenditure.created_by_id == user.id)
+    touched = select(cast(AuditEvent.object_id, Integer)).where(
+        AuditEvent.user_id == user.id, AuditEvent.project_id == claim.project_id,
+        AuditEvent.object_type == "expenditure",
+        AuditEvent.object_id.in_(select(cast(ClaimLine.expenditure_id, String)).where(ClaimLine.claim_id == claim.id)))
+    own = db.session.scalar(select(func.count()).select_from(created.union(touched).subquery()))
     if own:
-        return (f"Vier-ogenprincipe: u hebt {own} uitgave(n) van deze declaratie zelf geregistreerd en mag "
-                "ze niet verifiëren.")
+        return (f"Vier-ogenprincipe: u hebt {own} uitgave(n) van deze declaratie zelf geregistreerd of gewijzigd "
+                "en mag ze niet verifiëren.")
     return None
 
 
@@ -186,6 +203,7 @@ def _require_verifier(user: User, claim: Claim) -> None:
 
 
 def start_verification(actor: Actor, user: User, claim: Claim) -> Claim:
+    audit.serialise(claim)
     _require_verifier(user, claim)
     before, _ = transition(claim, "start_verification")
     claim.verifier_id = user.id
@@ -198,14 +216,19 @@ def start_verification(actor: Actor, user: User, claim: Claim) -> Claim:
 def verify_line(actor: Actor, user: User, claim: Claim, line_id: int, *, deduction: Decimal = ZERO,
                 error_type: ErrorType | None = None, comment: str = "", park: bool = False,
                 confirm_duplicate: bool = False) -> ClaimLine:
+    audit.serialise(claim)
     _require_verifier(user, claim)
     if claim.status is not ClaimStatus.IN_VERIFICATION:
         raise DomainError("Lijnen worden geverifieerd terwijl de declaratie in verificatie is.")
     line = db.session.get(ClaimLine, line_id)
     if line is None or line.claim_id != claim.id:
         raise DomainError("Deze lijn hoort niet bij deze declaratie.")
+    if line.expenditure.status is not ExpenditureStatus.ACTIVE:
+        raise DomainError(f"Uitgave #{line.expenditure_id} is ingetrokken en kan niet geverifieerd worden.")
     comment = (comment or "").strip()
     deduction = deduction or ZERO
+    if park:
+        error_type = None  # a parked line is neither accepted nor cut: no type of error
     if deduction < 0:
         raise DomainError("Een korting kan niet negatief zijn.")
     if park and deduction:
@@ -215,6 +238,9 @@ def verify_line(actor: Actor, user: User, claim: Claim, line_id: int, *, deducti
                           f"({format_money(line.declared_amount)}).")
     if deduction and (error_type is None or not comment):
         raise DomainError("Een korting vraagt een fouttype en een toelichting.")
+    if error_type is not None and not deduction:
+        raise DomainError("Een fouttype hoort bij een korting: vul het bedrag van de korting in, of kies geen "
+                          "fouttype.")
     if park and not comment:
         raise DomainError("Geef een toelichting waarom de lijn geparkeerd wordt.")
     before = {"status": line.status, "deduction": line.deduction, "error_type": line.error_type,
@@ -237,6 +263,7 @@ def verify_line(actor: Actor, user: User, claim: Claim, line_id: int, *, deducti
 
 def return_claim(actor: Actor, user: User, claim: Claim, reason: str) -> Claim:
     require(can_verify(user, claim.partner.project), "Alleen een financieel medewerker stuurt een declaratie terug.")
+    audit.serialise(claim)
     if not (reason or "").strip():
         raise DomainError("Geef aan waarom de declaratie teruggaat naar de partner.")
     before, _ = transition(claim, "return")
@@ -257,7 +284,7 @@ class CategoryRow:
     declared: Decimal = ZERO
     certified: Decimal = ZERO
     budget: Decimal = ZERO
-    earlier: Decimal = ZERO  # certified in the partner's other claims
+    earlier: Decimal = ZERO  # certified in the partner's other claims (before this one, once certified)
     efro: Decimal | None = None
     contribution: Decimal | None = None
 
@@ -334,10 +361,12 @@ def figures(claim: Claim) -> ClaimFigures:
     budget = dict(db.session.execute(
         select(BudgetLine.category_id, func.sum(BudgetLine.amount)).where(BudgetLine.partner_id == partner.id)
         .group_by(BudgetLine.category_id)).all())
+    others = [Claim.partner_id == partner.id, Claim.id != claim.id, Claim.status.in_(FINAL_STATES)]
+    if claim.certified_at is not None:  # a certified claim keeps the figures its certifier saw
+        others.append(Claim.certified_at < claim.certified_at)
     earlier = dict(db.session.execute(
         select(ClaimCategoryTotal.category_id, func.sum(ClaimCategoryTotal.certified))
-        .join(Claim, ClaimCategoryTotal.claim_id == Claim.id)
-        .where(Claim.partner_id == partner.id, Claim.id != claim.id, Claim.status.in_(FINAL_STATES))
+        .join(Claim, ClaimCategoryTotal.claim_id == Claim.id).where(*others)
         .group_by(ClaimCategoryTotal.category_id)).all())
     declared, certified = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
     counts = defaultdict(int)
@@ -379,12 +408,18 @@ def certify(actor: Actor, user: User, claim: Claim) -> Claim:
     """Fix the certified amounts per category (flat rates included), the EFRO share per category rounded
     down to the cent and the own contribution as the remainder. Refused beyond the flexibility limit, the
     partner's total budget or the project's approved EFRO amount."""
+    audit.serialise(claim)
     _require_verifier(user, claim)
     if claim.status is not ClaimStatus.IN_VERIFICATION:
-        transition(claim, "certify")  # raises the standard message
+        raise DomainError(f"Een declaratie die {claim.status.label} is, kan niet {VERBS['certify']}.")
     fig = figures(claim)
     if fig.pending:
         raise DomainError(f"Nog {fig.pending} lijn(en) te verifiëren voor de certificering.")
+    withdrawn = db.session.scalars(select(ClaimLine.expenditure_id).join(Expenditure).where(
+        ClaimLine.claim_id == claim.id, ClaimLine.status != LineStatus.PARKED,
+        Expenditure.status != ExpenditureStatus.ACTIVE)).all()
+    if withdrawn:
+        raise DomainError("Ingetrokken uitgaven in de declaratie: " + ", ".join(f"#{i}" for i in withdrawn) + ".")
     unconfirmed = db.session.scalars(select(ClaimLine.expenditure_id).where(
         ClaimLine.claim_id == claim.id, ClaimLine.status != LineStatus.PARKED,
         ClaimLine.duplicate_confirmed_by_id.is_(None), ClaimLine.expenditure_id.in_(list(fig.duplicates)))).all()

@@ -24,11 +24,21 @@ from werkzeug.utils import secure_filename
 
 from ..errors import DomainError, NotFound
 from ..extensions import db
-from ..models import Document, Expenditure, ExpenditureDocument, ExpenditureStatus, Project, User
+from ..models import (
+    Claim,
+    ClaimLine,
+    Document,
+    Expenditure,
+    ExpenditureDocument,
+    ExpenditureStatus,
+    LineStatus,
+    Project,
+    User,
+)
+from ..models.claim import FINAL_STATES
 from ..permissions import can_register_for, require, require_visible, role_label
 from . import audit
 from .audit import Actor
-from .expenditures import locking_claim
 
 # Sniffed MIME type -> (label for people, extensions that fit it; the first is the canonical one).
 ALLOWED_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -207,6 +217,15 @@ def _document_for(item: _Checked) -> Document:
     return doc
 
 
+def certified_claim_of(exp: Expenditure) -> Claim | None:
+    """The certified (or paid) claim this expenditure counts in, if any. Evidence can be added while a
+    claim is being prepared or verified (a verifier may ask for a missing document), not after."""
+    return db.session.scalar(
+        select(Claim).join(ClaimLine, ClaimLine.claim_id == Claim.id)
+        .where(ClaimLine.expenditure_id == exp.id, ClaimLine.status != LineStatus.PARKED,
+               Claim.status.in_(FINAL_STATES)).limit(1))
+
+
 def attach(actor: Actor, user: User, exp: Expenditure,
            files: Iterable[tuple[str, bytes] | FileStorage]) -> list[ExpenditureDocument]:
     """Attach evidence files to an expenditure, all or none.
@@ -220,12 +239,13 @@ def attach(actor: Actor, user: User, exp: Expenditure,
     require_visible(user, exp, project)
     require(can_register_for(user, exp.partner),
             "Alleen de partner zelf of een financieel medewerker voegt bewijsstukken toe.")
+    audit.serialise(exp)
     if exp.status is ExpenditureStatus.WITHDRAWN:
         raise DomainError("Deze uitgave is ingetrokken; er kunnen geen bewijsstukken meer bij.")
-    claim = locking_claim(exp)
+    claim = certified_claim_of(exp)
     if claim is not None:
-        raise DomainError(f"Deze uitgave zit in een ingediende declaratie (status: {claim.status.label}); "
-                          "er kunnen geen bewijsstukken meer bij.")
+        raise DomainError(f"Deze uitgave zit in een declaratie die {claim.status.label} is; er kunnen geen "
+                          "bewijsstukken meer bij.")
     checked = _validate(exp, files)
     role = role_label(user, project)
     links = []

@@ -26,6 +26,7 @@ from ..models import (
     User,
     duplicate_key,
 )
+from ..models.claim import FINAL_STATES
 from ..models.types import utcnow
 from ..money import ZERO, format_money
 from ..permissions import can_register_for, can_see_partner, require, role_label
@@ -86,8 +87,12 @@ def validate(data: ExpenditureData, partner: Partner, lookups: ProjectLookups) -
     elif (partner.id, category.id) in lookups.flat:
         errors.append(("category_id", f"{partner.name} declareert '{category.name}' forfaitair: daarvoor worden "
                        "geen uitgaven ingevoerd, het bedrag wordt op de declaratie berekend."))
-    if data.period_id not in lookups.periods:
+    period = lookups.periods.get(data.period_id)
+    if period is None:
         errors.append(("period_id", "Kies een rapportageperiode van dit project."))
+    elif data.payment_date and data.payment_date > period.end_date:
+        errors.append(("period_id", f"Betaald op {data.payment_date:%d-%m-%Y}, na het einde van {period.label} "
+                       f"({period.end_date:%d-%m-%Y}): kies de periode waarin de uitgave betaald is."))
     for name, label in (("supplier", "Leverancier"), ("invoice_number", "Factuurnummer"),
                         ("description", "Omschrijving")):
         if not (getattr(data, name) or "").strip():
@@ -144,16 +149,20 @@ def create(actor: Actor, user: User, partner: Partner, data: ExpenditureData) ->
 
 
 def locking_claim(exp: Expenditure) -> Claim | None:
-    """The claim that freezes this expenditure: one it is in (not parked) that is no longer editable."""
+    """The claim that freezes this expenditure: one it is in that is no longer editable, unless the line
+    was parked and that claim is final (certified or later): only then may the line change and go into
+    a later claim."""
     return db.session.scalar(
         select(Claim).join(ClaimLine, ClaimLine.claim_id == Claim.id)
         .where(ClaimLine.expenditure_id == exp.id,
                Claim.status.not_in([ClaimStatus.DRAFT, ClaimStatus.RETURNED]),
-               ClaimLine.status != LineStatus.PARKED))
+               ~((ClaimLine.status == LineStatus.PARKED) & Claim.status.in_(FINAL_STATES)))
+        .limit(1))
 
 
 def _require_changeable(user: User, exp: Expenditure) -> None:
     _require_register(user, exp.partner)
+    audit.serialise(exp)
     if exp.status is ExpenditureStatus.WITHDRAWN:
         raise DomainError("Deze uitgave is ingetrokken en kan niet meer gewijzigd worden.")
     claim = locking_claim(exp)
@@ -179,13 +188,16 @@ def update(actor: Actor, user: User, exp: Expenditure, data: ExpenditureData) ->
     exp.dup_key = duplicate_key(exp.supplier, exp.invoice_number)
     exp.updated_at = utcnow()
     db.session.flush()
-    # a line in a draft or returned claim follows the expenditure; submission fixes the amount
+    # A line in a draft or returned claim follows the expenditure (submission fixes the amount); the
+    # verification of an earlier round no longer applies to the changed line (the audit trail keeps it).
     db.session.execute(
         sa_update(ClaimLine).where(
             ClaimLine.expenditure_id == exp.id,
             ClaimLine.claim_id.in_(select(Claim.id).where(
                 Claim.status.in_([ClaimStatus.DRAFT, ClaimStatus.RETURNED]))))
-        .values(declared_amount=exp.declared_amount))
+        .values(declared_amount=exp.declared_amount, status=LineStatus.PENDING, deduction=ZERO, error_type=None,
+                comment=None, verified_by_id=None, verified_at=None, duplicate_confirmed_by_id=None)
+        .execution_options(synchronize_session="fetch"))
     audit.record(actor, "expenditure.updated", role=role_label(user, exp.partner.project),
                  object_type="expenditure", object_id=exp.id, project_id=exp.project_id,
                  before=before, after=after)
@@ -198,11 +210,17 @@ def withdraw(actor: Actor, user: User, exp: Expenditure, reason: str) -> Expendi
     _require_changeable(user, exp)
     if not (reason or "").strip():
         raise DomainError("Geef een reden om de uitgave in te trekken.")
+    corrections = db.session.scalars(select(Expenditure.id).where(
+        Expenditure.corrects_id == exp.id, Expenditure.status == ExpenditureStatus.ACTIVE)).all()
+    if corrections:
+        raise DomainError("Deze uitgave heeft correctielijnen (" + ", ".join(f"#{i}" for i in corrections)
+                          + "); trek eerst die in.")
+    removed = []
     for line in db.session.scalars(select(ClaimLine).where(ClaimLine.expenditure_id == exp.id).join(Claim)
                                    .where(Claim.status.in_([ClaimStatus.DRAFT, ClaimStatus.RETURNED]))):
-        audit.record(actor, "claim.line_removed", role=role_label(user, exp.partner.project),
-                     object_type="claim", object_id=line.claim_id, project_id=exp.project_id,
-                     before={"expenditure_id": exp.id, "declared_amount": line.declared_amount})
+        removed.append({"claim_id": line.claim_id, "declared_amount": line.declared_amount,
+                        "status": line.status, "deduction": line.deduction, "error_type": line.error_type,
+                        "comment": line.comment})
         db.session.delete(line)
     exp.status = ExpenditureStatus.WITHDRAWN
     exp.withdrawn_at = utcnow()
@@ -211,7 +229,8 @@ def withdraw(actor: Actor, user: User, exp: Expenditure, reason: str) -> Expendi
     db.session.flush()
     audit.record(actor, "expenditure.withdrawn", role=role_label(user, exp.partner.project),
                  object_type="expenditure", object_id=exp.id, project_id=exp.project_id,
-                 before={"status": "active"}, after={"status": "withdrawn", "reason": exp.withdraw_reason})
+                 before={"status": "active", "claim_lines": removed},
+                 after={"status": "withdrawn", "reason": exp.withdraw_reason})
     return exp
 
 
@@ -220,6 +239,7 @@ def correct(actor: Actor, user: User, original: Expenditure, amount: Decimal, pe
     """A correction line: a new record pointing at the line it corrects, with a signed declared amount
     (negative lowers it). The original and all its corrections together may not go below zero."""
     _require_register(user, original.partner)
+    audit.serialise(original)
     if original.corrects_id is not None:
         raise DomainError("Corrigeer de oorspronkelijke uitgave, niet een correctielijn.")
     if original.status is ExpenditureStatus.WITHDRAWN:

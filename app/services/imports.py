@@ -138,11 +138,15 @@ class DuplicateLine:
     existing_ids: tuple[int, ...] = ()
     file_rows: tuple[int, ...] = ()
 
-    def describe(self) -> str:
+    def describe(self, with_ids: bool = True) -> str:
+        """In Dutch; ``with_ids=False`` for a partner user, who may not learn which other expenditures
+        (possibly another partner's) carry the same invoice."""
         parts = []
-        if self.existing_ids:
+        if self.existing_ids and with_ids:
             noun = "uitgave" if len(self.existing_ids) == 1 else "uitgaven"
             parts.append(f"al geregistreerd als {noun} {', '.join(f'#{i}' for i in self.existing_ids)}")
+        elif self.existing_ids:
+            parts.append("komt al voor in het project")
         if self.file_rows:
             parts.append(f"twee keer in het bestand (ook rij {', '.join(map(str, self.file_rows))})")
         return f"rij {self.row}: " + "; ".join(parts)

@@ -26,10 +26,12 @@ def _audit(actor, user, request: PaymentRequest, project: Project, action, befor
 
 def create_request(actor: Actor, user: User, project: Project, claim_ids: list[int]) -> PaymentRequest:
     require(can_manage_payments(user, project), "Alleen een financieel medewerker maakt betaalaanvragen.")
+    audit.serialise()
     claim_ids = list(dict.fromkeys(claim_ids))
     if not claim_ids:
         raise DomainError("Kies minstens één gecertificeerde declaratie.")
-    claims = db.session.scalars(select(Claim).where(Claim.id.in_(claim_ids), Claim.project_id == project.id)).all()
+    claims = db.session.scalars(select(Claim).where(Claim.id.in_(claim_ids), Claim.project_id == project.id)
+                                .execution_options(populate_existing=True)).all()
     if len(claims) != len(claim_ids):
         raise DomainError("Een gekozen declaratie hoort niet bij dit project.")
     for claim in claims:
@@ -54,14 +56,14 @@ def create_request(actor: Actor, user: User, project: Project, claim_ids: list[i
 def record_received(actor: Actor, user: User, project: Project, request: PaymentRequest, received_on: date,
                     amount: Decimal) -> PaymentRequest:
     require(can_manage_payments(user, project), "Alleen een financieel medewerker boekt betalingen.")
+    audit.serialise(request)
     if request.received_date is not None:
         raise DomainError(f"De betaling van betaalaanvraag {request.number} is al geboekt "
                           f"({format_money(request.received_amount)} op {request.received_date:%d-%m-%Y}).")
-    if amount is None or amount <= 0:
-        raise DomainError("Het ontvangen bedrag moet groter zijn dan nul.")
-    if amount > request.amount_requested:
-        raise DomainError(f"Het ontvangen bedrag ({format_money(amount)}) is hoger dan het gevraagde "
-                          f"({format_money(request.amount_requested)}).")
+    if amount != request.amount_requested:
+        raise DomainError(f"Het ontvangen bedrag ({format_money(amount)}) verschilt van het gevraagde "
+                          f"({format_money(request.amount_requested)}). Boek een betaling van het programma pas als "
+                          "ze volledig is; een afwijking wordt eerst als correctie op de declaraties verwerkt.")
     if received_on > utcnow().date():
         raise DomainError("De ontvangstdatum ligt in de toekomst.")
     request.received_date, request.received_amount = received_on, amount
@@ -101,6 +103,7 @@ def record_transfer(actor: Actor, user: User, project: Project, request: Payment
     """The lead partner passes a partner's share on. Never more than the partner's share, nor more than
     was received; once a partner has its whole share, its claims in the request are paid."""
     require(can_manage_payments(user, project), "Alleen een financieel medewerker boekt betalingen.")
+    audit.serialise(request)
     if request.received_date is None:
         raise DomainError("Boek eerst de ontvangst van de betaling van het programma.")
     share = next((s for s in shares(request) if s.partner.id == partner_id), None)

@@ -33,6 +33,9 @@ from app.models import (
     ReportingPeriod,
     User,
 )
+from app.models.claim import FINAL_STATES
+from app.models.types import utcnow
+from app.money import split_fund
 from app.services import documents, expenditures
 from app.services.audit import Actor, verify_chain
 from app.services.expenditures import ExpenditureData
@@ -177,6 +180,9 @@ def submit_claim_with(exp, status=ClaimStatus.SUBMITTED):
     """A claim of Howest holding the expenditure (as the claim workflow would leave it)."""
     claim = Claim(project_id=exp.project_id, partner_id=exp.partner_id, period_id=exp.period_id, status=status,
                   created_by_id=exp.created_by_id)
+    if status in FINAL_STATES:
+        claim.certified_at, claim.certified_total = utcnow(), exp.declared_amount
+        claim.efro_total, claim.contribution_total = split_fund(exp.declared_amount, Decimal("50"))
     db.session.add(claim)
     db.session.flush()
     db.session.add(ClaimLine(claim_id=claim.id, expenditure_id=exp.id, declared_amount=exp.declared_amount))
@@ -385,9 +391,15 @@ def test_auditor_and_admin_may_not_attach(app, exp):
 
 
 @pytest.mark.parametrize("status", [ClaimStatus.SUBMITTED, ClaimStatus.IN_VERIFICATION])
-def test_expenditure_in_a_submitted_claim_takes_no_evidence(app, exp, howest, status):
+def test_expenditure_in_a_claim_under_verification_still_takes_evidence(app, exp, howest, status):
+    """The verifier may ask for a missing document; adding it changes no amount."""
     submit_claim_with(exp, status)
-    with pytest.raises(DomainError, match="zit in een ingediende declaratie"):
+    assert documents.attach(actor(howest), howest, exp, [("factuur.pdf", pdf_bytes())])
+
+
+def test_expenditure_in_a_certified_claim_takes_no_evidence(app, exp, howest):
+    submit_claim_with(exp, ClaimStatus.CERTIFIED)
+    with pytest.raises(DomainError, match="zit in een declaratie die gecertificeerd is"):
         documents.attach(actor(howest), howest, exp, [("factuur.pdf", pdf_bytes())])
     assert stored_files(app) == []
 

@@ -277,9 +277,11 @@ def test_every_row_error_is_reported_with_row_numbers_and_nothing_is_saved(les):
     assert column == "Kostencategorie" and "forfaitair" in message and "Howest" in message
     column, message = only(5)
     assert column == "Betaaldatum" and "30-09-2019" in message and "01-10-2019 – 31-12-2022" in message
-    assert [c for c, _ in by_row[6]] == ["Factuurdatum", "Betaaldatum"]  # in the order of the columns
-    assert by_row[6][0][1] == "De factuurdatum 01-01-2023 valt na de subsidiabiliteitsperiode."
-    assert "01-01-2023" in by_row[6][1][1]
+    # in the order of the columns; paid after period 1 as well as after the eligibility period
+    assert [c for c, _ in by_row[6]] == ["Periode", "Factuurdatum", "Betaaldatum"]
+    assert "na het einde van Periode 1" in by_row[6][0][1]
+    assert by_row[6][1][1] == "De factuurdatum 01-01-2023 valt na de subsidiabiliteitsperiode."
+    assert "01-01-2023" in by_row[6][2][1]
     column, message = only(7)
     assert column == "Gedeclareerd bedrag" and "min de terugvorderbare btw" in message and "790,00" in message
     assert {c for c, _ in by_row[8]} == {"Brutobedrag", "Gedeclareerd bedrag"}

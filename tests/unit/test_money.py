@@ -51,6 +51,9 @@ def test_parse_accepts_dutch_and_english(text, expected):
     ("", "Vul een bedrag in"),
     ("-5,00", "negatief"),
     ("NaN", "geen bedrag"),
+    (".", "geen bedrag"),
+    (",", "geen bedrag"),
+    ("-", "geen bedrag"),
     ("1,234.567", "meer dan twee decimalen"),
     ("99999999999999", "te groot"),
 ])

@@ -177,6 +177,10 @@ def test_withdraw_and_correct_through_the_pages(client, app):
     assert "Correctielijn van" in client.get(corr_url).get_data(as_text=True)
     response = post(client, f"{url}/withdraw", {"reason": ""}, token_url=url)
     assert ("error", "Geef een reden.") in flashes(client, response)
+    # the original cannot be withdrawn while a correction of it is active: the correction would outlive it
+    response = post(client, f"{url}/withdraw", {"reason": "Dubbel ingevoerd"}, token_url=url)
+    assert any("trek eerst die in" in m for _, m in flashes(client, response))
+    post(client, f"{corr_url}/withdraw", {"reason": "Creditnota vervalt"}, token_url=corr_url)
     post(client, f"{url}/withdraw", {"reason": "Dubbel ingevoerd"}, token_url=url)
     html = client.get(url).get_data(as_text=True)
     assert "Ingetrokken op" in html and "Dubbel ingevoerd" in html

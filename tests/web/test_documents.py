@@ -12,7 +12,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from app.extensions import db
-from app.models import AuditEvent, Document, Expenditure, ExpenditureDocument, Project
+from app.models import AuditEvent, ClaimStatus, Document, Expenditure, ExpenditureDocument, Project
 from app.services import documents
 from tests.conftest import csrf_token
 from tests.services.test_documents import (
@@ -130,12 +130,12 @@ def test_duplicate_upload_is_refused(app, as_user, exp):
     assert count(ExpenditureDocument) == 1
 
 
-def test_upload_to_an_expenditure_in_a_submitted_claim_is_refused(app, as_user, exp):
-    submit_claim_with(exp)
+def test_upload_to_an_expenditure_in_a_certified_claim_is_refused(app, as_user, exp):
+    submit_claim_with(exp, ClaimStatus.CERTIFIED)
     client = as_user("partner.howest@example.org")
     assert upload(client, exp.id, [("factuur.pdf", pdf_bytes())]).status_code == 302
     [(category, message)] = flashes(client)
-    assert category == "error" and "zit in een ingediende declaratie" in message
+    assert category == "error" and "zit in een declaratie die gecertificeerd is" in message
     assert count(ExpenditureDocument) == 0
 
 

@@ -127,8 +127,10 @@ def test_rejected_file_lists_every_bad_row_with_422(as_user):
     assert "Er is niets opgeslagen" in html
     rows = cells(html, "import-errors")
     assert rows[0] == ["Rij", "Kolom", "Fout"]
-    assert [r[:2] for r in rows[1:]] == [["3", "Brutobedrag"], ["4", "Kostencategorie"], ["5", "Betaaldatum"]]
-    assert "dubbelzinnig" in rows[1][2] and "forfaitair" in rows[2][2] and "subsidiabiliteitsperiode" in rows[3][2]
+    assert [r[:2] for r in rows[1:]] == [["3", "Brutobedrag"], ["4", "Kostencategorie"], ["5", "Periode"],
+                                         ["5", "Betaaldatum"]]
+    assert "dubbelzinnig" in rows[1][2] and "forfaitair" in rows[2][2] and "na het einde" in rows[3][2]
+    assert "subsidiabiliteitsperiode" in rows[4][2]
     assert count() == before and count(ExpenditureImport) == 0 and count(AuditEvent) == audit_before
 
 
