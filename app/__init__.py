@@ -1,6 +1,8 @@
 """Cofund: grant and subsidy administration for EFRO co-financed projects."""
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from flask import Flask, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import event
@@ -11,6 +13,7 @@ from .errors import DomainError, NotFound, PermissionDenied
 from .extensions import csrf, db, login_manager, migrate
 from .money import format_money, format_percent
 
+LOCAL_TZ = ZoneInfo("Europe/Brussels")
 ACTION_LABELS = {
     "claim.created": "declaratie aangemaakt", "claim.lines_added": "uitgaven toegevoegd",
     "claim.line_removed": "lijn verwijderd", "claim.submitted": "ingediend",
@@ -63,6 +66,19 @@ def create_app(overrides: dict | None = None) -> Flask:
         other expenditure carries the same invoice."""
         from .permissions import visible_partner_ids
         return visible_partner_ids(current_user, project) is None
+
+    @app.template_filter()
+    def local(moment, fmt: str = "%d-%m-%Y %H:%M") -> str:
+        """A UTC timestamp as Belgian/Dutch local time (the projects' time zone)."""
+        return moment.astimezone(LOCAL_TZ).strftime(fmt) if moment else ""
+
+    @app.template_filter()
+    def details(event) -> str:
+        """The changed fields of an audit event, readable: 'deduction: 400.00; error_type: ...'."""
+        import json
+        data = json.loads(event.after) if event.after else {}
+        shown = {k: v for k, v in data.items() if k not in ("status", "categories") and v not in (None, "", [])}
+        return "; ".join(f"{k}: {v}" for k, v in shown.items())
 
     @app.template_filter()
     def share(part, whole) -> str:

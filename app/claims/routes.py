@@ -6,7 +6,16 @@ from sqlalchemy.orm import contains_eager
 from ..auth.routes import current_actor
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
-from ..models import AuditEvent, Claim, ClaimLine, ClaimStatus, ErrorType, Expenditure, LineStatus, Partner, Project
+from ..models import (
+    AuditEvent,
+    Claim,
+    ClaimLine,
+    ErrorType,
+    Expenditure,
+    ExpenditureDocument,
+    Partner,
+    Project,
+)
 from ..models.claim import FINAL_STATES
 from ..money import ZERO, MoneyError, parse_money
 from ..permissions import can_register_for, require_partner, require_project, require_visible, scoped
@@ -31,7 +40,7 @@ def index(code):
     project = project_or_404(code)
     declared = (select(ClaimLine.claim_id, func.sum(ClaimLine.declared_amount).label("declared"),
                        func.count().label("lines"))
-                .where(ClaimLine.status != LineStatus.PARKED).group_by(ClaimLine.claim_id).subquery())
+                .group_by(ClaimLine.claim_id).subquery())
     q = scoped(select(Claim, declared.c.declared, declared.c.lines)
                .outerjoin(declared, declared.c.claim_id == Claim.id)
                .where(Claim.project_id == project.id), Claim.partner_id, current_user, project)
@@ -73,6 +82,10 @@ def detail(code, claim_id):
         .options(contains_eager(ClaimLine.expenditure).joinedload(Expenditure.category))
         .order_by(Expenditure.category_id, Expenditure.payment_date, Expenditure.id)).all()
     fig = svc.figures(claim)
+    evidence = dict(db.session.execute(
+        select(ExpenditureDocument.expenditure_id, func.count()).join(
+            ClaimLine, ClaimLine.expenditure_id == ExpenditureDocument.expenditure_id)
+        .where(ClaimLine.claim_id == claim.id).group_by(ExpenditureDocument.expenditure_id)).all())
     can_prepare = can_register_for(current_user, claim.partner) and claim.status.editable
     claimable = svc.claimable_expenditures(claim) if can_prepare else []
     basis = "certified" if claim.status in FINAL_STATES else "declared"
@@ -83,7 +96,7 @@ def detail(code, claim_id):
         "claims/detail.html", project=project, claim=claim, lines=lines, fig=fig, can_prepare=can_prepare,
         claimable=claimable, claimable_duplicates=duplicates_of(project.id, [e.id for e in claimable]),
         verifier_problem=svc.verifier_problem(current_user, claim), warnings=warnings, refusals=refusals,
-        basis=basis, history=history, error_types=list(ErrorType))
+        basis=basis, history=history, error_types=list(ErrorType), evidence=evidence)
 
 
 def _act(code, claim_id, action, success):

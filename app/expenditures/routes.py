@@ -139,7 +139,7 @@ def detail(code, expenditure_id):
         can_attach=changeable, can_correct=(exp.status is ExpenditureStatus.ACTIVE and exp.corrects_id is None
                                             and can_register_for(current_user, exp.partner)),
         withdraw_form=withdraw_form, correction_form=correction_form,
-        retention_until=payments.retention_until(project))
+        **dict(zip(("retention_last", "retention_until"), payments.retention_until(project), strict=True)))
 
 
 @bp.route("/<code>/expenditures/<int:expenditure_id>/edit", methods=["GET", "POST"])
@@ -149,6 +149,13 @@ def edit(code, expenditure_id):
     exp = expenditure_or_404(project, expenditure_id)
     require(can_register_for(current_user, exp.partner), "Alleen de partner of een financieel medewerker "
             "wijzigt een uitgave.")
+    frozen = svc.locking_claim(exp)
+    if frozen is not None or exp.status is ExpenditureStatus.WITHDRAWN or exp.corrects_id is not None:
+        flash("Deze uitgave kan niet meer gewijzigd worden: " + (
+            f"ze zit in declaratie #{frozen.id}, die {frozen.status.label} is. Voer een correctielijn in."
+            if frozen else "ze is ingetrokken." if exp.status is ExpenditureStatus.WITHDRAWN
+            else "een correctielijn trekt u in en voert u opnieuw in."), "error")
+        return redirect(url_for("expenditures.detail", code=code, expenditure_id=exp.id))
     form = ExpenditureForm(obj=exp)
     _fill_choices(form, project, [exp.partner])
     if form.validate_on_submit():

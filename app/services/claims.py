@@ -315,6 +315,15 @@ class ClaimFigures:
     def certified(self) -> Decimal:
         return sum((r.certified for r in self.rows), ZERO)
 
+    @property
+    def expenses(self) -> Decimal:
+        """What the lines declare, parked lines included (the flat rates come on top)."""
+        return sum((r.declared for r in self.rows if r.flat_rate is None), ZERO) + self.parked_amount
+
+    @property
+    def flat_declared(self) -> Decimal:
+        return sum((r.declared for r in self.rows if r.flat_rate is not None), ZERO)
+
     def warnings(self, basis: str) -> tuple[list[str], list[str]]:
         """(warnings, refusals) for the 'declared' or 'certified' amounts against the budget."""
         warnings, refusals = [], []

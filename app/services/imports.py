@@ -471,6 +471,9 @@ def _check_row(number: int, values: tuple, sheet: RawSheet, partner: Partner, lo
     )
     if data.vat_recoverable is None:  # unreadable yes/no: judge the amounts by the partner's default
         data.vat_recoverable = partner.vat_recoverable
+    if (data.description or "").startswith(EXAMPLE_MARKER):
+        problems.setdefault("description", []).append(
+            "Dit is de voorbeeldrij van het sjabloon: vervang ze door een echte uitgave of verwijder ze.")
     unreadable = set(problems)
     if "vat_recoverable" in unreadable:
         unreadable.add("declared")
@@ -600,13 +603,14 @@ def _example(project: Project, categories: list[CostCategory], periods: list[Rep
         "category": category.name if category else "", "category_code": category.kind.value if category else "",
         "period": period.number if period else 1, "internal_ref": "BOEK-0001", "supplier": "Drukkerij Voorbeeld bv",
         "invoice_number": "F-0042", "invoice_date": invoice_date, "payment_date": payment_date,
-        "description": "VOORBEELD - vervang of verwijder deze rij: drukwerk brochure",
+        "description": f"{EXAMPLE_MARKER}: drukwerk brochure",
         "gross": Decimal("1210.00"), "vat": Decimal("210.00"), "vat_recoverable": "nee",
         "declared": Decimal("1210.00"),
     }
 
 
 _FORMULA_START = ("=", "+", "-", "@")
+EXAMPLE_MARKER = "VOORBEELD - vervang of verwijder deze rij"
 
 
 def _safe_text(cell, value: str) -> None:

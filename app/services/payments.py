@@ -144,9 +144,9 @@ def record_transfer(actor: Actor, user: User, project: Project, request: Payment
     return transfer
 
 
-def retention_until(project: Project) -> date | None:
-    """Evidence is kept at least until 31 December of the fifth year after the year of the last payment
-    to the lead partner (None while nothing has been paid: keep everything)."""
+def retention_until(project: Project) -> tuple[date | None, date | None]:
+    """(last payment to the lead partner, the date until which evidence is kept at least: 31 December
+    of the fifth year after that payment); (None, None) while nothing has been paid: keep everything."""
     last = db.session.scalar(select(func.max(PaymentRequest.received_date))
                              .where(PaymentRequest.project_id == project.id))
-    return date(last.year + 5, 12, 31) if last else None
+    return (last, date(last.year + 5, 12, 31)) if last else (None, None)

@@ -216,13 +216,12 @@ def test_float_cells_become_decimals_through_repr_never_float_arithmetic():
         _amount(True)
 
 
-def test_template_example_row_imports_as_is(les):
-    result = run(les, template_xlsx(les), name="sjabloon.xlsx")
-    assert result.count == 1
-    result = run(les, template_csv(les), name="sjabloon.csv")
-    assert result.count == 1 and result.total == Decimal("1210.00")
-    assert [d.row for d in result.duplicates] == [2]  # the same example twice: reported, not refused
-    assert result.duplicates[0].existing_ids and not result.duplicates[0].file_rows
+def test_template_example_row_is_refused_until_replaced(les):
+    """Left in by mistake, the template's example row would become a real expenditure."""
+    for data, name in ((template_xlsx(les), "sjabloon.xlsx"), (template_csv(les), "sjabloon.csv")):
+        error = rejected(les, data, name=name)
+        assert [(r, c) for r, c, _ in messages(error)] == [(2, "Omschrijving")]
+        assert "voorbeeldrij van het sjabloon" in messages(error)[0][2]
 
 
 def test_templates_have_header_and_help_sheet(les):

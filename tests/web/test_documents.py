@@ -1,8 +1,10 @@
+
 """Evidence documents over HTTP: multipart upload with CSRF, scoped download, the fragment on the detail page."""
 import hashlib
 import io
 import re
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import render_template
@@ -251,7 +253,7 @@ def test_fragment_lists_documents_and_offers_the_form(app, exp):
     assert f"<code>{doc.sha256}</code>" in html
     assert "<td>PDF</td>" in html
     assert f"{(doc.size + 1023) // 1024} kB" in html
-    assert link.uploaded_at.strftime("%d-%m-%Y %H:%M") in html
+    assert link.uploaded_at.astimezone(ZoneInfo("Europe/Brussels")).strftime("%d-%m-%Y %H:%M") in html
     assert re.search(r'<form method="post" enctype="multipart/form-data"[^>]*\s+action="/projects/LES/'
                      rf'expenditures/{exp.id}/documents">', html)
     assert 'name="files" multiple' in html and 'accept=".pdf,.png,.jpg,.jpeg,.xlsx,.docx,.odt"' in html

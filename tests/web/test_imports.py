@@ -175,10 +175,19 @@ def test_template_downloads(as_user):
     assert client.get("/projects/NOPE/expenditures/import-template.xlsx").status_code == 404
 
 
-def test_downloaded_template_uploads_back(as_user):
+def test_downloaded_template_uploads_back_once_the_example_is_replaced(as_user):
+    from openpyxl import load_workbook
     client = as_user("partner.howest@example.org")
     before = count()
     template = client.get("/projects/LES/expenditures/import-template.xlsx").get_data()
     response = upload(client, template, filename="sjabloon.xlsx")
+    assert response.status_code == 422 and "voorbeeldrij van het sjabloon" in response.get_data(as_text=True)
+    wb = load_workbook(io.BytesIO(template))
+    sheet = wb.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    sheet.cell(row=2, column=header.index("Omschrijving") + 1, value="Drukwerk flyers jobbeurs")
+    filled = io.BytesIO()
+    wb.save(filled)
+    response = upload(client, filled.getvalue(), filename="uitgaven.xlsx")
     assert response.status_code == 302
     assert count() == before + 1
