@@ -5,7 +5,10 @@ else answers 404 (NotFound), so ids cannot be probed. Services and views both ca
 """
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from .errors import NotFound, PermissionDenied
+from .extensions import db
 from .models import Partner, Project, Role, User
 
 READ_ALL = {Role.ADMIN, Role.FINANCE, Role.AUDITOR}
@@ -30,6 +33,11 @@ def require_project(user: User | None, project: Project | None) -> Project:
     if project is None or not roles(user, project):
         raise NotFound("Project niet gevonden.")
     return project
+
+
+def project_or_404(user: User | None, code: str) -> Project:
+    """The project with this code, if the user is a member of it; otherwise 404."""
+    return require_project(user, db.session.scalar(select(Project).where(Project.code == code)))
 
 
 def visible_partner_ids(user: User, project: Project) -> set[int] | None:

@@ -18,16 +18,13 @@ from ..models import (
 )
 from ..models.claim import FINAL_STATES
 from ..money import ZERO, MoneyError, parse_money
-from ..permissions import can_register_for, require_partner, require_project, require_visible, scoped
+from ..permissions import can_register_for, project_or_404, require_partner, require_visible, scoped
 from ..services import budget
 from ..services import claims as svc
 from ..services.expenditures import duplicates_of
 
 bp = Blueprint("claims", __name__, url_prefix="/projects")
 
-
-def project_or_404(code: str) -> Project:
-    return require_project(current_user, db.session.scalar(select(Project).where(Project.code == code)))
 
 
 def claim_or_404(project: Project, claim_id: int) -> Claim:
@@ -37,7 +34,7 @@ def claim_or_404(project: Project, claim_id: int) -> Claim:
 @bp.get("/<code>/claims")
 @login_required
 def index(code):
-    project = project_or_404(code)
+    project = project_or_404(current_user, code)
     declared = (select(ClaimLine.claim_id, func.sum(ClaimLine.declared_amount).label("declared"),
                        func.count().label("lines"))
                 .group_by(ClaimLine.claim_id).subquery())
@@ -56,7 +53,7 @@ def index(code):
 @bp.post("/<code>/claims")
 @login_required
 def create(code):
-    project = project_or_404(code)
+    project = project_or_404(current_user, code)
     partner = require_partner(current_user, db.session.get(Partner, request.form.get("partner_id", type=int)),
                               project)
     try:
@@ -75,7 +72,7 @@ def create(code):
 @bp.get("/<code>/claims/<int:claim_id>")
 @login_required
 def detail(code, claim_id):
-    project = project_or_404(code)
+    project = project_or_404(current_user, code)
     claim = claim_or_404(project, claim_id)
     lines = db.session.scalars(
         select(ClaimLine).join(Expenditure).where(ClaimLine.claim_id == claim.id)
@@ -101,7 +98,7 @@ def detail(code, claim_id):
 
 def _act(code, claim_id, action, success):
     """Run one claim action: commit and say so, or roll back and say why (nothing changed)."""
-    project = project_or_404(code)
+    project = project_or_404(current_user, code)
     claim = claim_or_404(project, claim_id)
     try:
         action(claim)

@@ -2,14 +2,13 @@
 from flask import Blueprint, flash, redirect, send_file, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import MultipleFileField
 
 from ..auth.routes import current_actor
 from ..errors import DomainError, NotFound, PermissionDenied
 from ..extensions import db
-from ..models import Expenditure, Project
-from ..permissions import require_project, require_visible
+from ..models import Expenditure
+from ..permissions import project_or_404, require_visible
 from ..services import documents
 
 bp = Blueprint("documents", __name__, url_prefix="/projects")
@@ -19,14 +18,11 @@ class EvidenceUploadForm(FlaskForm):
     files = MultipleFileField("Bewijsstukken")
 
 
-def _project_or_404(code: str) -> Project:
-    return require_project(current_user, db.session.scalar(select(Project).where(Project.code == code)))
-
 
 @bp.post("/<code>/expenditures/<int:expenditure_id>/documents")
 @login_required
 def upload(code, expenditure_id):
-    project = _project_or_404(code)
+    project = project_or_404(current_user, code)
     exp = require_visible(current_user, db.session.get(Expenditure, expenditure_id), project)
     detail = url_for("expenditures.detail", code=project.code, expenditure_id=exp.id)
     form = EvidenceUploadForm()
@@ -54,7 +50,7 @@ def upload(code, expenditure_id):
 @bp.get("/<code>/documents/<int:link_id>")
 @login_required
 def download(code, link_id):
-    project = _project_or_404(code)
+    project = project_or_404(current_user, code)
     path, content_type, download_name, sha256 = documents.download(current_actor(), current_user, project, link_id)
     db.session.commit()
     response = send_file(path, mimetype=content_type, as_attachment=True, download_name=download_name,

@@ -8,7 +8,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..models import Claim, ClaimLine, Expenditure, ExpenditureStatus, Partner, Project
 from ..money import ZERO
-from ..permissions import can_register_for, require, require_partner, require_project, require_visible, scoped
+from ..permissions import can_register_for, project_or_404, require, require_partner, require_visible, scoped
 from ..services import budget, payments
 from ..services import expenditures as svc
 from .forms import CorrectionForm, ExpenditureForm, WithdrawForm
@@ -16,9 +16,6 @@ from .forms import CorrectionForm, ExpenditureForm, WithdrawForm
 bp = Blueprint("expenditures", __name__, url_prefix="/projects")
 PAGE_SIZE = 100
 
-
-def project_or_404(code: str) -> Project:
-    return require_project(current_user, db.session.scalar(select(Project).where(Project.code == code)))
 
 
 def expenditure_or_404(project: Project, expenditure_id: int) -> Expenditure:
@@ -37,7 +34,7 @@ def registrable_partners(project: Project) -> list[Partner]:
 @bp.get("/<code>/expenditures")
 @login_required
 def index(code):
-    project = project_or_404(code)
+    project = project_or_404(current_user, code)
     q = scoped(select(Expenditure).where(Expenditure.project_id == project.id), Expenditure.partner_id,
                current_user, project)
     partners = visible_partners(project)
@@ -79,21 +76,29 @@ def _fill_choices(form: ExpenditureForm, project: Project, partners: list[Partne
                               for p in budget.periods_of(project)]
 
 
-def _show_errors(form: ExpenditureForm, error: "svc.InvalidExpenditure") -> None:
-    """Each rule's message next to the field it is about, and all of them at the top."""
-    for field, message in error.errors:
-        form[field].errors = [*form[field].errors, message]
-    flash("De uitgave is niet opgeslagen: verbeter de gemarkeerde velden.", "error")
-
-
-def _data(form: ExpenditureForm) -> svc.ExpenditureData:
-    return svc.ExpenditureData(**{f: getattr(form, f).data for f in svc.FIELDS})
+def _save(form: ExpenditureForm, action):
+    """Run the create or update service with the form's data: commit and return the expenditure, or roll
+    back, show each rule's message at its field (or at the top) and return None."""
+    try:
+        exp = action(svc.ExpenditureData(**{f: getattr(form, f).data for f in svc.FIELDS}))
+    except svc.InvalidExpenditure as error:
+        db.session.rollback()
+        for field, message in error.errors:
+            form[field].errors = [*form[field].errors, message]
+        flash("De uitgave is niet opgeslagen: verbeter de gemarkeerde velden.", "error")
+        return None
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return None
+    db.session.commit()
+    return exp
 
 
 @bp.route("/<code>/expenditures/new", methods=["GET", "POST"])
 @login_required
 def create(code):
-    project = project_or_404(code)
+    project = project_or_404(current_user, code)
     partners = registrable_partners(project)
     require(bool(partners), "Alleen een partner of financieel medewerker registreert uitgaven.")
     form = ExpenditureForm()
@@ -104,16 +109,8 @@ def create(code):
         form.vat_recoverable.data = chosen.vat_recoverable
     if form.validate_on_submit():
         partner = next(p for p in partners if p.id == form.partner_id.data)
-        try:
-            exp = svc.create(current_actor(), current_user, partner, _data(form))
-        except svc.InvalidExpenditure as error:
-            db.session.rollback()
-            _show_errors(form, error)
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
+        exp = _save(form, lambda data: svc.create(current_actor(), current_user, partner, data))
+        if exp is not None:
             flash(f"Uitgave #{exp.id} geregistreerd. Voeg nu de bewijsstukken toe.", "success")
             return redirect(url_for("expenditures.detail", code=code, expenditure_id=exp.id))
     return render_template("expenditures/form.html", project=project, form=form, exp=None), \
@@ -123,7 +120,7 @@ def create(code):
 @bp.get("/<code>/expenditures/<int:expenditure_id>")
 @login_required
 def detail(code, expenditure_id):
-    project = project_or_404(code)
+    project = project_or_404(current_user, code)
     exp = expenditure_or_404(project, expenditure_id)
     lines = db.session.execute(select(ClaimLine, Claim).join(Claim, ClaimLine.claim_id == Claim.id)
                                .where(ClaimLine.expenditure_id == exp.id).order_by(Claim.id)).all()
@@ -145,7 +142,7 @@ def detail(code, expenditure_id):
 @bp.route("/<code>/expenditures/<int:expenditure_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(code, expenditure_id):
-    project = project_or_404(code)
+    project = project_or_404(current_user, code)
     exp = expenditure_or_404(project, expenditure_id)
     require(can_register_for(current_user, exp.partner), "Alleen de partner of een financieel medewerker "
             "wijzigt een uitgave.")
@@ -159,16 +156,7 @@ def edit(code, expenditure_id):
     form = ExpenditureForm(obj=exp)
     _fill_choices(form, project, [exp.partner])
     if form.validate_on_submit():
-        try:
-            svc.update(current_actor(), current_user, exp, _data(form))
-        except svc.InvalidExpenditure as error:
-            db.session.rollback()
-            _show_errors(form, error)
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
+        if _save(form, lambda data: svc.update(current_actor(), current_user, exp, data)) is not None:
             flash("De uitgave is gewijzigd.", "success")
             return redirect(url_for("expenditures.detail", code=code, expenditure_id=exp.id))
     return render_template("expenditures/form.html", project=project, form=form, exp=exp), \
@@ -178,7 +166,7 @@ def edit(code, expenditure_id):
 @bp.post("/<code>/expenditures/<int:expenditure_id>/withdraw")
 @login_required
 def withdraw(code, expenditure_id):
-    project = project_or_404(code)
+    project = project_or_404(current_user, code)
     exp = expenditure_or_404(project, expenditure_id)
     form = WithdrawForm()
     if not form.validate_on_submit():
@@ -198,7 +186,7 @@ def withdraw(code, expenditure_id):
 @bp.post("/<code>/expenditures/<int:expenditure_id>/correct")
 @login_required
 def correct(code, expenditure_id):
-    project = project_or_404(code)
+    project = project_or_404(current_user, code)
     exp = expenditure_or_404(project, expenditure_id)
     form = CorrectionForm()
     form.period_id.choices = [(p.id, p.label) for p in budget.periods_of(project)]

@@ -3,13 +3,12 @@ import re
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from ..auth.routes import current_actor
 from ..extensions import db
 from ..models import Partner, Project
 from ..money import format_money
-from ..permissions import can_register_for, require, require_partner, require_project, visible_partner_ids
+from ..permissions import can_register_for, project_or_404, require, require_partner, visible_partner_ids
 from ..services import imports
 from ..services.budget import categories_of, periods_of
 from ..services.imports import COLUMNS, MAX_ROWS, ImportRejected
@@ -20,9 +19,6 @@ bp = Blueprint("imports", __name__, url_prefix="/projects")
 SHOWN_ERRORS = 1000  # a rejected file lists at most this many problems on the page
 SHOWN_DUPLICATES = 15
 
-
-def _project(code: str) -> Project:
-    return require_project(current_user, db.session.scalar(select(Project).where(Project.code == code)))
 
 
 def _download(data: bytes, mimetype: str, project: Project, extension: str) -> Response:
@@ -36,14 +32,14 @@ def _download(data: bytes, mimetype: str, project: Project, extension: str) -> R
 @bp.get("/<code>/expenditures/import-template.xlsx")
 @login_required
 def template(code):
-    project = _project(code)
+    project = project_or_404(current_user, code)
     return _download(imports.template_xlsx(project), imports.XLSX_MIMETYPE, project, "xlsx")
 
 
 @bp.get("/<code>/expenditures/import-template.csv")
 @login_required
 def template_csv(code):
-    project = _project(code)
+    project = project_or_404(current_user, code)
     return _download(imports.template_csv(project), "text/csv; charset=utf-8", project, "csv")
 
 
@@ -58,7 +54,7 @@ def _duplicates_message(duplicates, with_ids: bool) -> str:
 @bp.route("/<code>/partners/<int:partner_id>/expenditures/import", methods=["GET", "POST"])
 @login_required
 def upload(code, partner_id):
-    project = _project(code)
+    project = project_or_404(current_user, code)
     partner = require_partner(current_user, db.session.get(Partner, partner_id), project)
     require(can_register_for(current_user, partner),
             "Alleen de partner zelf of een financieel medewerker registreert uitgaven.")

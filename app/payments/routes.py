@@ -10,14 +10,14 @@ from ..extensions import db
 from ..models import Claim, ClaimStatus, PaymentRequest, Project
 from ..models.types import utcnow
 from ..money import ZERO, MoneyError, parse_money
-from ..permissions import READ_ALL, can_manage_payments, require_project, roles
+from ..permissions import READ_ALL, can_manage_payments, project_or_404, roles
 from ..services import payments as svc
 
 bp = Blueprint("payments", __name__, url_prefix="/projects")
 
 
-def project_or_404(code: str) -> Project:
-    project = require_project(current_user, db.session.scalar(select(Project).where(Project.code == code)))
+def payments_project_or_404(code: str) -> Project:
+    project = project_or_404(current_user, code)
     if not roles(current_user, project) & READ_ALL:  # partner users see their payments on their claims
         raise NotFound()
     return project
@@ -40,7 +40,7 @@ def _date(name: str) -> date:
 @bp.get("/<code>/payments")
 @login_required
 def index(code):
-    project = project_or_404(code)
+    project = payments_project_or_404(code)
     requests = db.session.scalars(select(PaymentRequest).where(PaymentRequest.project_id == project.id)
                                   .order_by(PaymentRequest.number)).all()
     certified = db.session.scalars(select(Claim).where(Claim.project_id == project.id,
@@ -50,7 +50,7 @@ def index(code):
 
 
 def _act(code, action, success, request_id=None):
-    project = project_or_404(code)
+    project = payments_project_or_404(code)
     try:
         result = action(project)
     except (PermissionDenied, NotFound):
@@ -79,7 +79,7 @@ def create(code):
 @bp.get("/<code>/payments/<int:request_id>")
 @login_required
 def detail(code, request_id):
-    project = project_or_404(code)
+    project = payments_project_or_404(code)
     pr = request_or_404(project, request_id)
     shares = svc.shares(pr)
     return render_template("payments/detail.html", project=project, pr=pr, shares=shares,

@@ -6,15 +6,12 @@ from ..auth.routes import current_actor
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Membership, Partner, Project
-from ..permissions import can_edit_budget, require, require_partner, require_project, roles
+from ..permissions import can_edit_budget, project_or_404, require, require_partner, roles
 from ..services import budget
 from .forms import BudgetLineForm
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
-
-def project_or_404(code: str) -> Project:
-    return require_project(current_user, db.session.scalar(select(Project).where(Project.code == code)))
 
 
 def partner_or_404(project: Project, partner_id: int) -> Partner:
@@ -33,7 +30,7 @@ def index():
 @bp.get("/<code>")
 @login_required
 def overview(code):
-    project = project_or_404(code)
+    project = project_or_404(current_user, code)
     return render_template("projects/overview.html", project=project,
                            ov=budget.project_overview(current_user, project),
                            my_roles=roles(current_user, project))
@@ -42,7 +39,7 @@ def overview(code):
 @bp.get("/<code>/partners/<int:partner_id>")
 @login_required
 def partner(code, partner_id):
-    project = project_or_404(code)
+    project = project_or_404(current_user, code)
     partner = partner_or_404(project, partner_id)
     return render_template("projects/partner.html", project=project, pb=budget.partner_budget(partner),
                            can_edit=can_edit_budget(current_user, project))
@@ -51,7 +48,7 @@ def partner(code, partner_id):
 @bp.route("/<code>/partners/<int:partner_id>/budget", methods=["GET", "POST"])
 @login_required
 def edit_budget(code, partner_id):
-    project = project_or_404(code)
+    project = project_or_404(current_user, code)
     partner = partner_or_404(project, partner_id)
     require(can_edit_budget(current_user, project), "Alleen een beheerder of financieel medewerker wijzigt het budget.")
     form = BudgetLineForm()
