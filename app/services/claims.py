@@ -176,12 +176,16 @@ def submit(actor: Actor, user: User, claim: Claim) -> Claim:
 
 
 def verifier_problem(user: User, claim: Claim) -> str | None:
-    """Why this user may not verify this claim, or None. Four eyes: a finance officer who did not
-    submit the claim and registered none of its lines."""
+    """Why this user may not verify this claim, or None. Four eyes: a finance officer who did not submit
+    the claim, put none of its lines in it, and registered, changed or documented none of them."""
     if not can_verify(user, claim.partner.project):
         return "Alleen een financieel medewerker verifieert declaraties."
     if claim.submitted_by_id == user.id:
         return "Vier-ogenprincipe: u hebt deze declaratie zelf ingediend en mag ze niet verifiëren."
+    if db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.user_id == user.id, AuditEvent.object_type == "claim",
+            AuditEvent.object_id == str(claim.id), AuditEvent.action == "claim.lines_added")):
+        return "Vier-ogenprincipe: u hebt zelf uitgaven in deze declaratie gezet en mag ze niet verifiëren."
     line_expenditures = select(ClaimLine.expenditure_id).where(ClaimLine.claim_id == claim.id)
     created = select(Expenditure.id).where(Expenditure.id.in_(line_expenditures),
                                            Expenditure.created_by_id == user.id)

@@ -133,3 +133,13 @@ def test_two_finance_officers_paying_at_once_pay_once(app):
     assert outcomes.count("paid") == 1, outcomes
     assert db.session.scalar(select(func.sum(PartnerTransfer.amount))) == Decimal("500.00")
     assert db.session.get(Claim, claim_id).status is ClaimStatus.PAID
+
+
+def test_four_eyes_covers_a_finance_officer_who_put_lines_in_the_claim(app):
+    fin, hu = user(FIN), user("partner.howest@example.org")
+    exp = expenditure()
+    claim = svc.create_claim(actor(fin), fin, partner("Howest"), period(1).id)
+    svc.add_lines(actor(fin), fin, claim, [exp.id])
+    svc.submit(actor(hu), hu, claim)
+    with pytest.raises(PermissionDenied, match="zelf uitgaven in deze declaratie gezet"):
+        svc.start_verification(actor(fin), fin, claim)
