@@ -59,7 +59,8 @@ def database(url: str | None, tmp: Path):
 
 
 def make_xlsx(rows: int) -> bytes:
-    """A realistic file: numeric and date cells, Dutch text amounts, the categories a partner may claim.
+    """A realistic file: numeric and date cells, Dutch text amounts, the categories a partner may claim,
+    payments in 2021 reported in period 5 or 6 (a payment may be reported late, never early).
     Written in openpyxl's normal mode, which (like Excel) stores shared strings and the sheet's dimension;
     write-only mode writes inline strings, which take about twice as long to read back."""
     wb = Workbook()
@@ -70,7 +71,7 @@ def make_xlsx(rows: int) -> bytes:
     for i in range(rows):
         gross = Decimal(100 + i % 9000) + Decimal(i % 100) / 100
         vat = (gross * Decimal("0.21") / Decimal("1.21")).quantize(Decimal("0.01"))
-        ws.append([kinds[i % 4], 1 + i % 6, f"BOEK-{i:05d}", f"Leverancier {i % 400}", f"F-{i:06d}",
+        ws.append([kinds[i % 4], 5 + i % 2, f"BOEK-{i:05d}", f"Leverancier {i % 400}", f"F-{i:06d}",
                    datetime(2020, 1 + i % 12, 1 + i % 28), datetime(2021, 1 + i % 12, 1 + i % 28),
                    f"Uitgave nummer {i}", gross, vat, "nee", f"{gross:.2f}".replace(".", ",")])
     buffer = io.BytesIO()

@@ -469,3 +469,15 @@ def test_other_partner_is_not_found_and_auditor_is_refused(les):
         run(les, csv_bytes(row()), partner_name="Howest", email="admin@example.org")
     assert counts() == before
 
+
+
+def test_the_benchmark_file_is_a_valid_import(les):
+    """bench/bench_import.py measures a file that the rules accept (a rule change must not turn the
+    benchmark into a measurement of rejections)."""
+    import importlib.util
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[2] / "bench" / "bench_import.py"
+    spec = importlib.util.spec_from_file_location("bench_import", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert run(les, bench.make_xlsx(40), name="bench.xlsx").count == 40
