@@ -9,17 +9,15 @@ from app.models import (
     AuditEvent,
     BudgetLine,
     CategoryKind,
-    CostCategory,
     FundingKind,
     FundingSource,
     Organisation,
     Partner,
-    Project,
-    ReportingPeriod,
     User,
 )
-from app.services.audit import Actor, verify_chain
+from app.services.audit import verify_chain
 from app.services.budget import partner_budget, project_overview, set_budget_line
+from tests.factories import actor, category, partner, period, project, user
 
 
 def get(model, **kw):
@@ -28,28 +26,7 @@ def get(model, **kw):
 
 @pytest.fixture
 def les(app):
-    return get(Project, code="LES")
-
-
-def partner(les, name):
-    return db.session.scalar(select(Partner).join(Organisation).where(
-        Partner.project_id == les.id, Organisation.name == name))
-
-
-def user(email):
-    return get(User, email=email)
-
-
-def actor(u):
-    return Actor(u.id, u.email, "127.0.0.1")
-
-
-def cat(les, kind):
-    return get(CostCategory, project_id=les.id, kind=kind)
-
-
-def period(les, n):
-    return get(ReportingPeriod, project_id=les.id, number=n)
+    return project("LES")
 
 
 def test_demo_budget_totals(les):
@@ -66,8 +43,8 @@ def test_demo_budget_totals(les):
 
 
 def test_budget_change_moves_efro_and_is_audited(les):
-    finance, howest = user("finance@example.org"), partner(les, "Howest")
-    staff, p1 = cat(les, CategoryKind.STAFF), period(les, 1)
+    finance, howest = user("finance@example.org"), partner("Howest")
+    staff, p1 = category(CategoryKind.STAFF), period(1)
     before = partner_budget(howest).figures
     # lower first (room under the EFRO ceiling), then raise another partner's line by the same amount
     set_budget_line(actor(finance), finance, howest, staff.id, p1.id,
@@ -76,7 +53,7 @@ def test_budget_change_moves_efro_and_is_audited(les):
     after = partner_budget(howest).figures
     assert after.total == before.total - Decimal("1000.00")
     assert after.efro == before.efro - Decimal("500.00")
-    odisee = partner(les, "Odisee")
+    odisee = partner("Odisee")
     line = partner_budget(odisee).cells[(staff.id, p1.id)]
     set_budget_line(actor(finance), finance, odisee, staff.id, p1.id, line.amount + Decimal("1000.00"))
     db.session.commit()
@@ -90,8 +67,8 @@ def test_budget_change_moves_efro_and_is_audited(les):
 
 
 def test_efro_ceiling_cannot_be_exceeded_and_nothing_changes(les):
-    finance, howest = user("finance@example.org"), partner(les, "Howest")
-    staff, p1 = cat(les, CategoryKind.STAFF), period(les, 1)
+    finance, howest = user("finance@example.org"), partner("Howest")
+    staff, p1 = category(CategoryKind.STAFF), period(1)
     old = partner_budget(howest).cells[(staff.id, p1.id)].amount
     events_before = db.session.scalar(select(func.count()).select_from(AuditEvent))
     with pytest.raises(DomainError, match="EFRO-totaal van het project"):
@@ -103,8 +80,8 @@ def test_efro_ceiling_cannot_be_exceeded_and_nothing_changes(les):
 
 def test_one_cent_more_is_refused_when_the_ceiling_is_reached(les):
     """The demo's EFRO total equals the approved amount: any rise that adds a cent of EFRO is refused."""
-    finance, howest = user("finance@example.org"), partner(les, "Howest")
-    staff, p1 = cat(les, CategoryKind.STAFF), period(les, 1)
+    finance, howest = user("finance@example.org"), partner("Howest")
+    staff, p1 = category(CategoryKind.STAFF), period(1)
     old = partner_budget(howest).cells[(staff.id, p1.id)].amount
     set_budget_line(actor(finance), finance, howest, staff.id, p1.id, old + Decimal("0.01"))  # EFRO +0.00
     with pytest.raises(DomainError):
@@ -112,14 +89,14 @@ def test_one_cent_more_is_refused_when_the_ceiling_is_reached(les):
 
 
 def test_negative_amount_refused(les):
-    finance, howest = user("finance@example.org"), partner(les, "Howest")
+    finance, howest = user("finance@example.org"), partner("Howest")
     with pytest.raises(DomainError, match="negatief"):
-        set_budget_line(actor(finance), finance, howest, cat(les, CategoryKind.STAFF).id, period(les, 1).id,
+        set_budget_line(actor(finance), finance, howest, category(CategoryKind.STAFF).id, period(1).id,
                         Decimal("-1.00"))
 
 
 def test_other_public_cofinancing_cannot_exceed_the_budget(les):
-    finance, scalda = user("finance@example.org"), partner(les, "Scalda")
+    finance, scalda = user("finance@example.org"), partner("Scalda")
     pb = partner_budget(scalda)
     assert pb.figures.other_public == Decimal("20000.00")
     # put every line of Scalda to zero: EFRO would be 0 but Provincie Zeeland still pays 20,000
@@ -130,24 +107,23 @@ def test_other_public_cofinancing_cannot_exceed_the_budget(les):
 
 @pytest.mark.parametrize("email", ["auditor@example.org", "partner.howest@example.org"])
 def test_only_admin_or_finance_may_change_budget(les, email):
-    u, howest = user(email), partner(les, "Howest")
+    u, howest = user(email), partner("Howest")
     with pytest.raises(PermissionDenied):
-        set_budget_line(actor(u), u, howest, cat(les, CategoryKind.STAFF).id, period(les, 1).id,
+        set_budget_line(actor(u), u, howest, category(CategoryKind.STAFF).id, period(1).id,
                         Decimal("1.00"))
 
 
 def test_category_of_another_project_refused(les):
-    finance, howest = user("finance@example.org"), partner(les, "Howest")
-    other = get(Project, code="LLL")
+    finance, howest = user("finance@example.org"), partner("Howest")
     with pytest.raises(DomainError, match="hoort niet bij dit project"):
-        set_budget_line(actor(finance), finance, howest, cat(other, CategoryKind.STAFF).id, period(les, 1).id,
+        set_budget_line(actor(finance), finance, howest, category(CategoryKind.STAFF, code="LLL").id, period(1).id,
                         Decimal("1.00"))
 
 
 def test_new_line_for_an_empty_cell(les):
-    admin, howest = user("admin@example.org"), partner(les, "Howest")
-    infra = cat(les, CategoryKind.INFRASTRUCTURE)
-    staff, p2 = cat(les, CategoryKind.STAFF), period(les, 2)
+    admin, howest = user("admin@example.org"), partner("Howest")
+    infra = category(CategoryKind.INFRASTRUCTURE)
+    staff, p2 = category(CategoryKind.STAFF), period(2)
     set_budget_line(actor(admin), admin, howest, staff.id, p2.id,
                     partner_budget(howest).cells[(staff.id, p2.id)].amount - Decimal("200.00"))
     set_budget_line(actor(admin), admin, howest, infra.id, p2.id, Decimal("200.00"))
