@@ -178,8 +178,12 @@ def as_user(client):
 
 
 @contextmanager
-def count_queries():
-    """Count the SQL statements run inside the block."""
+def count_queries(as_new_request: bool = False):
+    """Count the SQL statements run inside the block. ``as_new_request``: start from an empty session, as
+    a real request does (the test client shares the test's session, whose identity map would otherwise
+    hide lazy loads)."""
+    if as_new_request:
+        db.session.expunge_all()
     statements: list[str] = []
 
     def before(conn, cursor, statement, *args):

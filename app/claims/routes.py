@@ -1,10 +1,10 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
 from ..auth.routes import current_actor
-from ..errors import DomainError, PermissionDenied
+from ..errors import DomainError
 from ..extensions import db
 from ..models import (
     AuditEvent,
@@ -17,11 +17,12 @@ from ..models import (
     Project,
 )
 from ..models.claim import FINAL_STATES
-from ..money import ZERO, MoneyError, parse_money
+from ..money import ZERO, parse_money
 from ..permissions import can_register_for, project_or_404, require_partner, require_visible, scoped
 from ..services import budget
 from ..services import claims as svc
 from ..services.expenditures import duplicates_of
+from ..views import commit_or_explain
 
 bp = Blueprint("claims", __name__, url_prefix="/projects")
 
@@ -56,16 +57,11 @@ def create(code):
     project = project_or_404(current_user, code)
     partner = require_partner(current_user, db.session.get(Partner, request.form.get("partner_id", type=int)),
                               project)
-    try:
-        claim = svc.create_claim(current_actor(), current_user, partner, request.form.get("period_id", type=int))
-    except PermissionDenied:
-        raise
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+    ok, claim = commit_or_explain(
+        lambda: svc.create_claim(current_actor(), current_user, partner, request.form.get("period_id", type=int)),
+        "Declaratie aangemaakt: voeg de uitgaven van de periode toe en dien ze in.")
+    if not ok:
         return redirect(url_for("claims.index", code=code))
-    db.session.commit()
-    flash("Declaratie aangemaakt: voeg de uitgaven van de periode toe en dien ze in.", "success")
     return redirect(url_for("claims.detail", code=code, claim_id=claim.id))
 
 
@@ -97,19 +93,9 @@ def detail(code, claim_id):
 
 
 def _act(code, claim_id, action, success):
-    """Run one claim action: commit and say so, or roll back and say why (nothing changed)."""
-    project = project_or_404(current_user, code)
-    claim = claim_or_404(project, claim_id)
-    try:
-        action(claim)
-    except PermissionDenied:
-        raise
-    except (DomainError, MoneyError) as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(success, "success")
+    """Run one action on the claim and go back to its page."""
+    claim = claim_or_404(project_or_404(current_user, code), claim_id)
+    commit_or_explain(lambda: action(claim), success)
     return redirect(url_for("claims.detail", code=code, claim_id=claim_id))
 
 

@@ -11,6 +11,7 @@ from ..money import ZERO
 from ..permissions import can_register_for, project_or_404, require, require_partner, require_visible, scoped
 from ..services import budget, payments
 from ..services import expenditures as svc
+from ..views import commit_or_explain
 from .forms import CorrectionForm, ExpenditureForm, WithdrawForm
 
 bp = Blueprint("expenditures", __name__, url_prefix="/projects")
@@ -172,14 +173,8 @@ def withdraw(code, expenditure_id):
     if not form.validate_on_submit():
         flash(" ".join(e for errs in form.errors.values() for e in errs), "error")
     else:
-        try:
-            svc.withdraw(current_actor(), current_user, exp, form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash("De uitgave is ingetrokken; ze blijft zichtbaar in het register.", "success")
+        commit_or_explain(lambda: svc.withdraw(current_actor(), current_user, exp, form.reason.data),
+                          "De uitgave is ingetrokken; ze blijft zichtbaar in het register.")
     return redirect(url_for("expenditures.detail", code=code, expenditure_id=exp.id))
 
 
@@ -193,14 +188,10 @@ def correct(code, expenditure_id):
     if not form.validate_on_submit():
         flash(" ".join(e for errs in form.errors.values() for e in errs), "error")
         return redirect(url_for("expenditures.detail", code=code, expenditure_id=exp.id))
-    try:
-        corr = svc.correct(current_actor(), current_user, exp, form.amount.data, form.period_id.data,
-                           form.reason.data)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+    ok, corr = commit_or_explain(
+        lambda: svc.correct(current_actor(), current_user, exp, form.amount.data, form.period_id.data,
+                            form.reason.data), "Correctielijn geregistreerd.")
+    if not ok:
         return redirect(url_for("expenditures.detail", code=code, expenditure_id=exp.id))
-    db.session.commit()
-    flash(f"Correctielijn #{corr.id} geregistreerd.", "success")
     return redirect(url_for("expenditures.detail", code=code, expenditure_id=corr.id))
 

@@ -1,17 +1,19 @@
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.routes import current_actor
-from ..errors import DomainError, NotFound, PermissionDenied
+from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..models import Claim, ClaimStatus, PaymentRequest, Project
 from ..models.types import utcnow
-from ..money import ZERO, MoneyError, parse_money
+from ..money import ZERO, parse_money
 from ..permissions import READ_ALL, can_manage_payments, project_or_404, roles
 from ..services import payments as svc
+from ..views import commit_or_explain
 
 bp = Blueprint("payments", __name__, url_prefix="/projects")
 
@@ -42,26 +44,20 @@ def _date(name: str) -> date:
 def index(code):
     project = payments_project_or_404(code)
     requests = db.session.scalars(select(PaymentRequest).where(PaymentRequest.project_id == project.id)
+                                  .options(selectinload(PaymentRequest.claims))
                                   .order_by(PaymentRequest.number)).all()
     certified = db.session.scalars(select(Claim).where(Claim.project_id == project.id,
-                                                       Claim.status == ClaimStatus.CERTIFIED).order_by(Claim.id)).all()
+                                                       Claim.status == ClaimStatus.CERTIFIED)
+                                   .options(joinedload(Claim.partner), joinedload(Claim.period))
+                                   .order_by(Claim.id)).all()
     return render_template("payments/index.html", project=project, requests=requests, certified=certified,
                            can_manage=can_manage_payments(current_user, project))
 
 
 def _act(code, action, success, request_id=None):
+    """Run one payment action; go to the payment request it concerns, or to the list."""
     project = payments_project_or_404(code)
-    try:
-        result = action(project)
-    except (PermissionDenied, NotFound):
-        raise
-    except (DomainError, MoneyError) as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        result = None
-    else:
-        db.session.commit()
-        flash(success, "success")
+    _, result = commit_or_explain(lambda: action(project), success)
     target = request_id or (result.id if isinstance(result, PaymentRequest) else None)
     if target:
         return redirect(url_for("payments.detail", code=code, request_id=target))

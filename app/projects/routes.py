@@ -1,13 +1,13 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..auth.routes import current_actor
-from ..errors import DomainError
 from ..extensions import db
 from ..models import Membership, Partner, Project
 from ..permissions import can_edit_budget, project_or_404, require, require_partner, roles
 from ..services import budget
+from ..views import commit_or_explain
 from .forms import BudgetLineForm
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
@@ -64,15 +64,10 @@ def edit_budget(code, partner_id):
         if line is not None:
             form.amount.data = line.amount
     if form.validate_on_submit():
-        try:
-            budget.set_budget_line(current_actor(), current_user, partner, form.category_id.data,
-                                   form.period_id.data, form.amount.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash("Het budget is gewijzigd.", "success")
+        ok, _ = commit_or_explain(
+            lambda: budget.set_budget_line(current_actor(), current_user, partner, form.category_id.data,
+                                           form.period_id.data, form.amount.data), "Het budget is gewijzigd.")
+        if ok:
             return redirect(url_for("projects.partner", code=project.code, partner_id=partner.id))
     status = 422 if request.method == "POST" else 200
     return render_template("projects/budget_form.html", project=project, partner=partner, form=form), status

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -16,7 +17,13 @@ from . import audit
 from .audit import Actor
 
 _hasher = PasswordHasher()  # argon2id with the library's defaults (RFC 9106 low-memory profile)
-_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified when the e-mail address is unknown, so that answer takes as long as a real check."""
+    return _hasher.hash("not a password of anyone")
+
 MIN_PASSWORD_LENGTH = 12
 
 
@@ -64,7 +71,7 @@ def authenticate(email: str, password: str, ip: str | None) -> User:
         raise LoginError("Te veel mislukte aanmeldpogingen. Probeer het over een kwartier opnieuw.")
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
-        _hasher.verify(_DUMMY_HASH, "not a password of anyone")  # same time as a real check
+        _hasher.verify(_dummy_hash(), "not a password of anyone")
         ok = False
     else:
         ok = check_password(user, password) and user.active

@@ -220,11 +220,32 @@ def test_claim_and_expenditure_pages_run_a_fixed_number_of_queries(client, app):
     big, _ = submitted_claim("Odisee", "partner.odisee@example.org", lines=[{"amount": "10.00"}] * 25)
     counts = []
     login(client, "finance@example.org")
-    for claim, partner_name in ((small, "Howest"), (big, "Odisee")):
-        client.get(f"/projects/LES/claims/{claim.id}")
-        with count_queries() as claim_page:
-            assert client.get(f"/projects/LES/claims/{claim.id}").status_code == 200
-        with count_queries() as list_page:
-            assert client.get(f"/projects/LES/expenditures?partner={partner(partner_name).id}").status_code == 200
+    pages = [(small.id, partner("Howest").id), (big.id, partner("Odisee").id)]
+    for claim_id, partner_id in pages:
+        client.get(f"/projects/LES/claims/{claim_id}")
+        with count_queries(as_new_request=True) as claim_page:
+            assert client.get(f"/projects/LES/claims/{claim_id}").status_code == 200
+        with count_queries(as_new_request=True) as list_page:
+            assert client.get(f"/projects/LES/expenditures?partner={partner_id}").status_code == 200
         counts.append((len(claim_page), len(list_page)))
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.demo_history
+def test_claim_list_and_payment_pages_do_not_query_per_row(client, app):
+    from tests.conftest import count_queries
+    login(client, "finance@example.org")
+
+    def counts():
+        result = []
+        for url in ("/projects/LES/claims", "/projects/LES/payments", "/projects/LES/payments/1"):
+            client.get(url)
+            with count_queries(as_new_request=True) as statements:
+                assert client.get(url).status_code == 200
+            result.append(len(statements))
+        return result
+
+    before = counts()
+    for name in ("Scalda", "Dethon", "Unizo", "UZ Gent"):  # four more claims of other partners
+        submitted_claim(name, "finance@example.org")
+    assert counts() == before

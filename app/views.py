@@ -1,0 +1,29 @@
+"""What every view that changes data does: run one service call as the request's transaction."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import flash
+
+from .errors import DomainError, NotFound, PermissionDenied
+from .extensions import db
+from .money import MoneyError
+
+T = TypeVar("T")
+
+
+def commit_or_explain(action: Callable[[], T], success: str) -> tuple[bool, T | None]:
+    """Run the action: commit and flash ``success``, or roll back and flash why it was refused (nothing
+    changed). Not permitted (403) and not found (404) are not messages: they propagate to their pages."""
+    try:
+        result = action()
+    except (PermissionDenied, NotFound):
+        raise
+    except (DomainError, MoneyError) as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return False, None
+    db.session.commit()
+    flash(success, "success")
+    return True, result
