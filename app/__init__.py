@@ -1,8 +1,6 @@
 """Cofund: grant and subsidy administration for EFRO co-financed projects."""
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from flask import Flask, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import event
@@ -11,15 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .config import Config
 from .errors import DomainError, NotFound, PermissionDenied
 from .extensions import csrf, db, login_manager, migrate
-from .money import format_money, format_percent
-
-LOCAL_TZ = ZoneInfo("Europe/Brussels")
-ACTION_LABELS = {
-    "claim.created": "declaratie aangemaakt", "claim.lines_added": "uitgaven toegevoegd",
-    "claim.line_removed": "lijn verwijderd", "claim.submitted": "ingediend",
-    "claim.verification_started": "verificatie gestart", "claim.line_verified": "lijn geverifieerd",
-    "claim.line_parked": "lijn geparkeerd", "claim.returned": "teruggestuurd", "claim.certified": "gecertificeerd",
-}
+from .templating import register_template_helpers
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -56,38 +46,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     def load_user(user_id: str):
         return db.session.get(models.User, int(user_id))
 
-    app.jinja_env.filters["money"] = format_money
-    app.jinja_env.filters["percent"] = format_percent
-    app.jinja_env.filters["action_label"] = lambda action: ACTION_LABELS.get(action, action)
-
-    @app.template_global()
-    def sees_all_partners(project) -> bool:
-        """Whether the current user may see every partner of the project (not a partner user), e.g. which
-        other expenditure carries the same invoice."""
-        from .permissions import visible_partner_ids
-        return visible_partner_ids(current_user, project) is None
-
-    @app.template_filter()
-    def local(moment, fmt: str = "%d-%m-%Y %H:%M") -> str:
-        """A UTC timestamp as Belgian/Dutch local time (the projects' time zone)."""
-        return moment.astimezone(LOCAL_TZ).strftime(fmt) if moment else ""
-
-    @app.template_filter()
-    def details(event) -> str:
-        """The changed fields of an audit event, readable: 'deduction: 400.00; error_type: ...'."""
-        import json
-        data = json.loads(event.after) if event.after else {}
-        shown = {k: v for k, v in data.items() if k not in ("status", "categories") and v not in (None, "", [])}
-        return "; ".join(f"{k}: {v}" for k, v in shown.items())
-
-    @app.template_filter()
-    def share(part, whole) -> str:
-        """part as a percentage of whole, one decimal, half-up, Dutch notation."""
-        from decimal import ROUND_HALF_UP, Decimal
-        if not whole:
-            return ""
-        pct = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-        return f"{pct}%".replace(".", ",")
+    register_template_helpers(app)
 
     @app.get("/")
     def index():
