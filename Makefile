@@ -1,14 +1,22 @@
 # Cofund: `make run` serves the demo on http://127.0.0.1:5000, `make test` runs the test suite.
-PYTHON ?= python3
+# Python 3.12 or newer (3.11's garbage collector crashes under SQLAlchemy at scale): the newest python3.x
+# on the PATH (or in pyenv's versions) is taken, or set PYTHON=/path/to/python3.12.
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV) python3; do $$p -c 'import sys, venv; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test lint db seed clean
+.PHONY: run test lint db seed translations clean check-python
 
-$(BIN)/python:
+check-python:
+	@if [ -z "$(PYTHON)" ]; then echo "Cofund needs Python 3.12 or newer (python3.12, python3.13 or python3.14 on the PATH)," \
+	  "or PYTHON=/path/to/python3.12. None was found." >&2; exit 1; fi
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || \
+	  { echo "$(PYTHON) is older than Python 3.12; Cofund needs 3.12 or newer." >&2; exit 1; }
+
+$(BIN)/python: | check-python
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
