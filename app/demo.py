@@ -12,6 +12,8 @@ from decimal import ROUND_FLOOR, Decimal
 
 from sqlalchemy import select
 
+from reports.demo_invoice import Invoice, invoice_pdf
+
 from .extensions import db
 from .models import (
     DEFAULT_CATEGORIES,
@@ -242,29 +244,8 @@ _LINES = {
 
 
 def _invoice_pdf(exp) -> bytes:
-    """A one-page demo invoice, so every demo expenditure has real evidence to open."""
-    from io import BytesIO
-
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
-    from .money import format_money
-    buffer = BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=True)
-    pdf.setTitle(f"Factuur {exp.invoice_number}")
-    pdf.setFont("Helvetica-Bold", 16)
-    pdf.drawString(60, 780, exp.supplier)
-    pdf.setFont("Helvetica", 11)
-    for i, text in enumerate([
-            f"Factuur {exp.invoice_number}  -  factuurdatum {exp.invoice_date:%d-%m-%Y}",
-            f"Aan: {exp.partner.name}", f"Omschrijving: {exp.description}",
-            f"Bedrag excl. btw: EUR {format_money(exp.gross_amount - exp.vat_amount)}",
-            f"Btw: EUR {format_money(exp.vat_amount)}", f"Totaal: EUR {format_money(exp.gross_amount)}",
-            f"Betaald op {exp.payment_date:%d-%m-%Y}", "", "DEMO - fictief document (Cofund demodata)"]):
-        pdf.drawString(60, 740 - 18 * i, text)
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+    return invoice_pdf(Invoice(exp.supplier, exp.invoice_number, exp.invoice_date, exp.payment_date,
+                               exp.partner.name, exp.description, exp.gross_amount, exp.vat_amount))
 
 
 def _seed_history(les: Project) -> None:

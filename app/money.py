@@ -3,9 +3,11 @@
 Amounts are ``decimal.Decimal`` with two places from parsing to export, never ``float``. In the database
 they are integer cents behind the :class:`Money` column type, so sums are exact on SQLite and PostgreSQL.
 
-Rounding as the programmes do it: fund shares (EFRO) and flat-rate amounts are cut off to the cent
-(:func:`floor_cent`); the partner's contribution is the remainder, so the parts always add up to the
-whole (:func:`split_fund`). Other percentages round half-up (:func:`percent_of`).
+Rounding as the programmes do it: flat-rate amounts are cut off to the cent on a claim's category totals
+(:func:`flat_rate`); the fund share (EFRO) is cut off to the cent on a claim's certified total and the
+partner's contribution is the remainder, so the parts always add up to the whole (:func:`split_fund`); an
+EFRO figure per category is an allocation of the claim's EFRO that adds up to it exactly (:func:`allocate`).
+Other percentages round half-up (:func:`percent_of`).
 """
 from __future__ import annotations
 
@@ -128,6 +130,25 @@ def split_fund(total: Decimal, rate_pct: Decimal) -> tuple[Decimal, Decimal]:
     """(fund share, contribution): fund rounded down, contribution the remainder; they add up to total."""
     fund = fund_share(total, rate_pct)
     return fund, to_money(total) - fund
+
+
+def allocate(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
+    """Split ``total`` over parts in proportion to ``weights`` so that the parts add up to ``total``
+    exactly, to the cent: each part rounded down, the cents left over going one by one to the parts with
+    the largest remainders (the earliest part first on a tie). All zero when the weights add up to zero."""
+    total = to_money(total)
+    weight_sum = sum(weights, Decimal(0))
+    if not weights:
+        return []
+    if weight_sum == 0:
+        return [ZERO] * len(weights)
+    exact = [total * Decimal(w) / weight_sum for w in weights]
+    parts = [floor_cent(x) for x in exact]
+    left = int((total - sum(parts, ZERO)) / CENT)
+    by_remainder = sorted(range(len(weights)), key=lambda i: (-(exact[i] - parts[i]), i))
+    for i in by_remainder[:left]:
+        parts[i] += CENT
+    return parts
 
 
 def flat_rate(basis: Decimal, rate_pct: Decimal) -> Decimal:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
 
 from flask import flash
 
@@ -10,10 +9,8 @@ from .errors import DomainError, NotFound, PermissionDenied
 from .extensions import db
 from .money import MoneyError
 
-T = TypeVar("T")
 
-
-def commit_or_explain(action: Callable[[], T], success: str) -> tuple[bool, T | None]:
+def commit_or_explain[T](action: Callable[[], T], success: str) -> tuple[bool, T | None]:
     """Run the action: commit and flash ``success``, or roll back and flash why it was refused (nothing
     changed). Not permitted (403) and not found (404) are not messages: they propagate to their pages."""
     try:

@@ -1,0 +1,87 @@
+"""Certification of a verified claim: the certified amounts per category fixed (flat rates included), the
+EFRO share split on the claim's certified total and allocated over the categories."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from ...errors import DomainError
+from ...extensions import db
+from ...models import (
+    Claim,
+    ClaimCategoryTotal,
+    ClaimLine,
+    Expenditure,
+    ExpenditureStatus,
+    LineStatus,
+    User,
+)
+from ...models.claim import FINAL_STATES
+from ...models.types import utcnow
+from ...money import ZERO, format_money, split_fund
+from .. import audit
+from ..audit import Actor
+from .figures import efro_allocation, figures
+from .verification import require_verifier
+from .workflow import record, require_state, transition
+
+
+def certify(actor: Actor, user: User, claim: Claim) -> Claim:
+    """Fix the certified amounts per category (flat rates included). The EFRO share is cut off to the cent
+    on the claim's certified total, as the programmes' own system (Jems) computes a report's fund share, and
+    the own contribution is the remainder; the EFRO figure per category is an allocation of the claim's
+    EFRO that adds up to it exactly. Refused beyond the flexibility limit, the partner's total budget or
+    the project's approved EFRO amount."""
+    audit.serialise(claim)
+    require_verifier(user, claim)
+    require_state(claim, "certify")
+    fig = figures(claim)
+    if fig.pending:
+        raise DomainError(f"Nog {fig.pending} {'lijn' if fig.pending == 1 else 'lijnen'} te verifiëren voor de "
+                          "certificering.")
+    withdrawn = db.session.scalars(select(ClaimLine.expenditure_id).join(Expenditure).where(
+        ClaimLine.claim_id == claim.id, ClaimLine.status != LineStatus.PARKED,
+        Expenditure.status != ExpenditureStatus.ACTIVE)).all()
+    if withdrawn:
+        raise DomainError("Ingetrokken uitgaven in de declaratie: " + ", ".join(f"#{i}" for i in withdrawn) + ".")
+    unconfirmed = db.session.scalars(select(ClaimLine.expenditure_id).where(
+        ClaimLine.claim_id == claim.id, ClaimLine.status != LineStatus.PARKED,
+        ClaimLine.duplicate_confirmed_by_id.is_(None), ClaimLine.expenditure_id.in_(list(fig.duplicates)))).all()
+    if unconfirmed:
+        raise DomainError("Mogelijke dubbele financiering niet bevestigd voor "
+                          + ("uitgave " if len(unconfirmed) == 1 else "uitgaven ")
+                          + ", ".join(f"#{i}" for i in unconfirmed) + ": bevestig per lijn dat u ze nagekeken hebt.")
+    if fig.certified <= 0:
+        raise DomainError("Er is niets te certificeren: alle lijnen zijn geparkeerd of volledig gekort.")
+    _, refusals = fig.warnings("certified")
+    if refusals:
+        raise DomainError("Certificering geweigerd: " + " ".join(refusals))
+    project = claim.partner.project
+    rows = [row for row in fig.rows if row.certified or row.declared]
+    certified_total = sum((row.certified for row in rows), ZERO)
+    efro_total, contribution_total = split_fund(certified_total, project.cofinancing_rate)
+    certified_before = db.session.scalar(
+        select(func.coalesce(func.sum(Claim.efro_total), ZERO))
+        .where(Claim.project_id == project.id, Claim.status.in_(FINAL_STATES))) or ZERO
+    if certified_before + efro_total > project.efro_ceiling:
+        raise DomainError(f"Certificering geweigerd: het gecertificeerde EFRO van het project zou "
+                          f"{format_money(certified_before + efro_total)} worden, meer dan de goedgekeurde "
+                          f"{format_money(project.efro_ceiling)}.")
+    totals = [ClaimCategoryTotal(claim_id=claim.id, category_id=row.category_id, flat_rate=row.flat_rate is not None,
+                                 declared=row.declared, certified=row.certified, efro=efro,
+                                 contribution=row.certified - efro)
+              for row, efro in zip(rows, efro_allocation(rows, efro_total), strict=True)]
+    before, _ = transition(claim, "certify")
+    db.session.add_all(totals)
+    claim.certified_total, claim.efro_total, claim.contribution_total = (certified_total, efro_total,
+                                                                         contribution_total)
+    claim.certified_by_id, claim.certified_at = user.id, utcnow()
+    db.session.flush()
+    record(actor, user, claim, "claim.certified", before={"status": before}, after={
+        "status": claim.status, "certified": claim.certified_total, "efro": claim.efro_total,
+        "contribution": claim.contribution_total,
+        "categories": {t.category_id: {"declared": t.declared, "certified": t.certified, "efro": t.efro,
+                                       "contribution": t.contribution, "flat_rate": t.flat_rate}
+                       for t in totals}})
+    return claim
+
+

@@ -1,0 +1,190 @@
+"""A claim's figures per cost category, as plain data (numbers and labels, no ORM objects), so that a page
+or a statement builder can take them as they are: declared and certified amounts with flat rates computed on
+the category totals, the budget, what earlier certified claims used, EFRO and own contribution."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from ...extensions import db
+from ...models import (
+    BudgetLine,
+    CategoryKind,
+    Claim,
+    ClaimCategoryTotal,
+    ClaimLine,
+    CostCategory,
+    Expenditure,
+    FlatRateBasis,
+    LineStatus,
+    Partner,
+)
+from ...models.claim import FINAL_STATES
+from ...money import ZERO, allocate, flat_rate, format_money, format_percent, percent_of, split_fund
+from ..expenditures import duplicates_of
+
+
+@dataclass
+class CategoryRow:
+    category_id: int
+    name: str
+    kind: CategoryKind
+    flat_rate: str | None = None  # e.g. "15% van de personeelskosten"
+    declared: Decimal = ZERO
+    certified: Decimal = ZERO
+    budget: Decimal = ZERO
+    earlier: Decimal = ZERO  # certified in the partner's other claims (before this one, once certified)
+    efro: Decimal | None = None  # this category's allocation of the claim's EFRO (certified claims)
+    contribution: Decimal | None = None
+
+    def cumulative(self, amount: Decimal) -> Decimal:
+        return self.earlier + amount
+
+    def limit(self, flexibility: Decimal) -> Decimal:
+        return self.budget + percent_of(self.budget, flexibility)
+
+
+@dataclass
+class ClaimFigures:
+    rows: list[CategoryRow]
+    rate: Decimal  # the EFRO co-financing rate, percent
+    flexibility: Decimal
+    partner_budget: Decimal
+    partner_earlier: Decimal
+    line_count: int = 0
+    pending: int = 0
+    parked: int = 0
+    parked_amount: Decimal = ZERO  # declared on parked lines (not in the declared or certified figures)
+    duplicates: dict[int, list[int]] = field(default_factory=dict)  # expenditure -> the others with its invoice
+    fixed: bool = False  # certified: the figures fixed at certification
+
+    @property
+    def declared(self) -> Decimal:
+        return sum((r.declared for r in self.rows), ZERO)
+
+    @property
+    def certified(self) -> Decimal:
+        return sum((r.certified for r in self.rows), ZERO)
+
+    @property
+    def efro(self) -> Decimal:
+        """The claim's EFRO: the certified total times the rate, rounded down to the cent (fixed once
+        certified; before that, what certification of the current figures would give)."""
+        if self.fixed:
+            return sum((r.efro or ZERO for r in self.rows), ZERO)
+        return split_fund(self.certified, self.rate)[0]
+
+    @property
+    def contribution(self) -> Decimal:
+        return self.certified - self.efro
+
+    @property
+    def expenses(self) -> Decimal:
+        """What the lines declare, parked lines included (the flat rates come on top)."""
+        return sum((r.declared for r in self.rows if r.flat_rate is None), ZERO) + self.parked_amount
+
+    @property
+    def flat_declared(self) -> Decimal:
+        return sum((r.declared for r in self.rows if r.flat_rate is not None), ZERO)
+
+    def warnings(self, basis: str) -> tuple[list[str], list[str]]:
+        """(warnings, refusals) for the 'declared' or 'certified' amounts against the budget."""
+        warnings, refusals = [], []
+        for r in self.rows:
+            amount = r.cumulative(getattr(r, basis))
+            if amount > r.limit(self.flexibility):
+                refusals.append(
+                    f"{r.name}: {format_money(amount)} gecumuleerd, meer dan het budget "
+                    f"{format_money(r.budget)} plus {format_percent(self.flexibility)} flexibiliteit.")
+            elif amount > r.budget:
+                warnings.append(
+                    f"{r.name}: {format_money(amount)} gecumuleerd, boven het budget "
+                    f"{format_money(r.budget)} (binnen de flexibiliteit van {format_percent(self.flexibility)}).")
+        total = self.partner_earlier + getattr(self, basis)
+        if total > self.partner_budget:
+            refusals.append(f"Totaal {format_money(total)} gecumuleerd, meer dan het partnerbudget "
+                            f"{format_money(self.partner_budget)}.")
+        return warnings, refusals
+
+
+def flat_rate_amounts(partner: Partner, real: dict[int, Decimal], kinds: dict[int, CategoryKind]
+                      ) -> dict[int, Decimal]:
+    """Flat-rate amounts computed on the claim's category totals of real costs, each rounded down to the
+    cent. Staff costs as a % of other direct costs come first, since other flat rates may build on them."""
+    staff_id = next((cid for cid, kind in kinds.items() if kind is CategoryKind.STAFF), None)
+    result: dict[int, Decimal] = {}
+    rates = sorted(partner.flat_rates, key=lambda fr: fr.basis is not FlatRateBasis.OTHER_DIRECT)
+    for fr in rates:
+        if fr.basis is FlatRateBasis.OTHER_DIRECT:
+            basis = sum((v for cid, v in real.items() if kinds.get(cid) is not CategoryKind.STAFF), ZERO)
+        else:
+            basis = result.get(staff_id, real.get(staff_id, ZERO))
+        result[fr.category_id] = flat_rate(basis, fr.rate)
+    return result
+
+
+def efro_allocation(rows: list[CategoryRow], efro: Decimal) -> list[Decimal]:
+    """The claim's EFRO allocated over its categories in proportion to their certified amounts, so that
+    the categories' figures add up exactly to the claim's EFRO (largest remainder, to the cent)."""
+    return allocate(efro, [r.certified for r in rows])
+
+
+def figures(claim: Claim, partner_ids: set[int] | None = None) -> ClaimFigures:
+    """Per category: declared and certified amounts of this claim (flat rates computed on them), the
+    budget, and what earlier certified claims of the partner already used. A fixed number of queries.
+    ``partner_ids``: flag possible double financing only among these partners' expenditures (what a
+    partner user may know); None for all."""
+    partner, project = claim.partner, claim.partner.project
+    categories = list(db.session.execute(
+        select(CostCategory.id, CostCategory.name, CostCategory.kind)
+        .where(CostCategory.project_id == project.id).order_by(CostCategory.position)))
+    kinds = {cid: kind for cid, _, kind in categories}
+    budget = dict(db.session.execute(
+        select(BudgetLine.category_id, func.sum(BudgetLine.amount)).where(BudgetLine.partner_id == partner.id)
+        .group_by(BudgetLine.category_id)).all())
+    others = [Claim.partner_id == partner.id, Claim.id != claim.id, Claim.status.in_(FINAL_STATES)]
+    if claim.certified_at is not None:  # a certified claim keeps the figures its certifier saw
+        others.append(Claim.certified_at < claim.certified_at)
+    earlier = dict(db.session.execute(
+        select(ClaimCategoryTotal.category_id, func.sum(ClaimCategoryTotal.certified))
+        .join(Claim, ClaimCategoryTotal.claim_id == Claim.id).where(*others)
+        .group_by(ClaimCategoryTotal.category_id)).all())
+    declared, certified = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
+    counts = defaultdict(int)
+    parked_amount = ZERO
+    for category_id, status, n, decl, ded in db.session.execute(
+            select(Expenditure.category_id, ClaimLine.status, func.count(), func.sum(ClaimLine.declared_amount),
+                   func.sum(ClaimLine.deduction))
+            .join(Expenditure, ClaimLine.expenditure_id == Expenditure.id)
+            .where(ClaimLine.claim_id == claim.id).group_by(Expenditure.category_id, ClaimLine.status)):
+        counts[status] += n
+        if status is LineStatus.PARKED:
+            parked_amount += decl
+        else:
+            declared[category_id] += decl
+        if status is LineStatus.VERIFIED:
+            certified[category_id] += decl - ded
+    flat_declared = flat_rate_amounts(partner, declared, kinds)
+    flat_certified = flat_rate_amounts(partner, certified, kinds)
+    labels = {fr.category_id: f"{format_percent(fr.rate)} {fr.basis.label}" for fr in partner.flat_rates}
+    fixed = {t.category_id: t for t in db.session.scalars(
+        select(ClaimCategoryTotal).where(ClaimCategoryTotal.claim_id == claim.id))}
+    rows = []
+    for cid, name, kind in categories:
+        row = CategoryRow(cid, name, kind, labels.get(cid), flat_declared.get(cid, declared[cid]),
+                          flat_certified.get(cid, certified[cid]), budget.get(cid, ZERO), earlier.get(cid, ZERO))
+        if cid in fixed:  # certified: the figures fixed at certification
+            row.declared, row.certified = fixed[cid].declared, fixed[cid].certified
+            row.efro, row.contribution = fixed[cid].efro, fixed[cid].contribution
+        rows.append(row)
+    line_ids = select(ClaimLine.expenditure_id).where(ClaimLine.claim_id == claim.id)
+    duplicates = {eid: [d.expenditure_id for d in found]
+                  for eid, found in duplicates_of(project.id, line_ids, partner_ids).items()}
+    return ClaimFigures(
+        rows=rows, rate=project.cofinancing_rate, flexibility=project.flexibility_rate,
+        partner_budget=sum(budget.values(), ZERO), partner_earlier=sum(earlier.values(), ZERO),
+        line_count=sum(counts.values()), pending=counts[LineStatus.PENDING], parked=counts[LineStatus.PARKED],
+        parked_amount=parked_amount, duplicates=duplicates, fixed=bool(fixed))

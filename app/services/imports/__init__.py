@@ -1,0 +1,168 @@
+"""Bulk import of expenditure lines for one partner from a spreadsheet (XLSX or CSV): all rows or none.
+
+Every row is parsed and checked with the same rules as the expenditure form
+(:func:`app.services.expenditures.validate`); the problems of all rows are collected with the row number as
+the user sees it in the spreadsheet (the header is row 1). One problem anywhere and nothing is saved
+(:class:`ImportRejected`). Otherwise the lines go into the database in one bulk INSERT, under one
+:class:`~app.models.ExpenditureImport` and one audit event. Lines whose supplier and invoice number already
+occur in the project, or twice in the file, are reported (possible double financing), not refused.
+
+The steps have their own modules: :mod:`.reading` (file to raw rows), :mod:`.cells` (one cell to a value),
+:mod:`.rows` (a row to an expenditure, with every rule); this one saves.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import insert, select
+
+from reports import expenditure_template as template
+from reports.expenditure_template import COLUMNS, XLSX_MIMETYPE
+
+from ...errors import NotFound
+from ...extensions import db
+from ...models import Expenditure, ExpenditureImport, ExpenditureStatus, Partner, Project, User, duplicate_key
+from ...models.types import utcnow
+from ...money import ZERO
+from ...permissions import can_register_for, can_see_partner, require, role_label
+from .. import audit
+from ..audit import Actor
+from ..budget import categories_of, periods_of
+from ..expenditures import ProjectLookups
+from .cells import CellError, _amount
+from .reading import MAX_ROWS, ImportRejected, RowError, clean_filename
+from .rows import CheckedLine, check_file
+
+__all__ = ["COLUMNS", "MAX_ROWS", "XLSX_MIMETYPE", "CellError", "CheckedLine", "DuplicateLine", "ImportRejected",
+           "ImportResult", "RowError", "_amount", "check_file", "expenditure_rows", "find_duplicates",
+           "import_expenditures", "template_csv", "template_xlsx"]
+
+
+@dataclass(frozen=True)
+class DuplicateLine:
+    """A line of the file with a supplier + invoice number that also occurs elsewhere: possible double
+    financing. ``existing_ids``: active expenditures of the project (any partner); ``file_rows``: other rows
+    of the same file."""
+
+    row: int
+    existing_ids: tuple[int, ...] = ()
+    file_rows: tuple[int, ...] = ()
+
+    def describe(self, with_ids: bool = True) -> str:
+        """In Dutch; ``with_ids=False`` for a partner user, who may not learn which other expenditures
+        (possibly another partner's) carry the same invoice."""
+        parts = []
+        if self.existing_ids and with_ids:
+            noun = "uitgave" if len(self.existing_ids) == 1 else "uitgaven"
+            parts.append(f"al geregistreerd als {noun} {', '.join(f'#{i}' for i in self.existing_ids)}")
+        elif self.existing_ids:
+            parts.append("komt al voor in het project")
+        if self.file_rows:
+            parts.append(f"twee keer in het bestand (ook rij {', '.join(map(str, self.file_rows))})")
+        return f"rij {self.row}: " + "; ".join(parts)
+
+
+@dataclass
+class ImportResult:
+    import_id: int
+    count: int
+    total: Decimal
+    duplicates: list[DuplicateLine] = field(default_factory=list)
+
+
+
+def find_duplicates(project_id: int, lines: list[CheckedLine], chunk: int = 500) -> list[DuplicateLine]:
+    """Lines whose supplier + invoice number occur in the project already (active, not a correction, any
+    partner) or more than once in the file. A few queries per 500 distinct keys, never one per row."""
+    rows_by_key: dict[str, list[int]] = {}
+    for line in lines:
+        key = duplicate_key(line.data.supplier, line.data.invoice_number)
+        supplier, _, invoice = key.partition("|")
+        if supplier and invoice:
+            rows_by_key.setdefault(key, []).append(line.row)
+    existing: dict[str, list[int]] = {}
+    keys = list(rows_by_key)
+    for start in range(0, len(keys), chunk):
+        for exp_id, key in db.session.execute(
+                select(Expenditure.id, Expenditure.dup_key).where(
+                    Expenditure.project_id == project_id, Expenditure.dup_key.in_(keys[start:start + chunk]),
+                    Expenditure.status == ExpenditureStatus.ACTIVE, Expenditure.corrects_id.is_(None))
+                .order_by(Expenditure.id)):
+            existing.setdefault(key, []).append(exp_id)
+    found = []
+    for key, rows in rows_by_key.items():
+        ids = tuple(existing.get(key, ()))
+        if ids or len(rows) > 1:
+            found.extend(DuplicateLine(row, ids, tuple(r for r in rows if r != row)) for row in rows)
+    return sorted(found, key=lambda d: d.row)
+
+
+def expenditure_rows(lines: list[CheckedLine], partner: Partner, user_id: int, import_id: int | None,
+                     created_at: datetime | None = None) -> list[dict]:
+    """The column values of the new expenditure rows, for one bulk INSERT."""
+    created_at = created_at or utcnow()
+    rows = []
+    for line in lines:
+        d = line.data
+        rows.append({
+            "project_id": partner.project_id, "partner_id": partner.id, "category_id": d.category_id,
+            "period_id": d.period_id, "internal_ref": d.internal_ref or "", "supplier": d.supplier,
+            "invoice_number": d.invoice_number, "invoice_date": d.invoice_date, "payment_date": d.payment_date,
+            "description": d.description, "gross_amount": d.gross_amount, "vat_amount": d.vat_amount,
+            "vat_recoverable": d.vat_recoverable, "declared_amount": d.declared_amount,
+            "dup_key": duplicate_key(d.supplier, d.invoice_number), "status": ExpenditureStatus.ACTIVE,
+            "import_id": import_id, "created_by_id": user_id, "created_at": created_at,
+        })
+    return rows
+
+
+def import_expenditures(actor: Actor, user: User, partner: Partner, filename: str, data: bytes) -> ImportResult:
+    """Import every line of the file for the partner, or none (ImportRejected lists the problems).
+    Flushes, never commits."""
+    if partner is None or not can_see_partner(user, partner):
+        raise NotFound("Partner niet gevonden.")
+    require(can_register_for(user, partner),
+            "Alleen de partner zelf of een financieel medewerker registreert uitgaven.")
+    filename = clean_filename(filename)
+    project = partner.project
+    lines = check_file(partner, filename, data, ProjectLookups(project))
+    duplicates = find_duplicates(project.id, lines)
+    total = sum((line.data.declared_amount for line in lines), ZERO)
+    digest = hashlib.sha256(data).hexdigest()
+    batch = ExpenditureImport(partner_id=partner.id, filename=filename, sha256=digest, row_count=len(lines),
+                              total_declared=total, created_by_id=user.id, created_at=utcnow())
+    db.session.add(batch)
+    db.session.flush()
+    db.session.execute(insert(Expenditure), expenditure_rows(lines, partner, user.id, batch.id, batch.created_at))
+    audit.record(actor, "expenditure.imported", role=role_label(user, project), object_type="expenditure_import",
+                 object_id=batch.id, project_id=project.id,
+                 after={"partner_id": partner.id, "filename": filename, "sha256": digest, "rows": len(lines),
+                        "total_declared": total})
+    db.session.flush()
+    return ImportResult(import_id=batch.id, count=len(lines), total=total, duplicates=duplicates)
+
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Templates to fill in
+
+
+def template_data(project: Project, partner: Partner | None = None) -> template.TemplateData:
+    flat = sorted(fr.category.name for fr in partner.flat_rates) if partner is not None else []
+    return template.TemplateData(
+        project_code=project.code, project_name=project.name, eligibility_start=project.eligibility_start,
+        eligibility_end=project.eligibility_end,
+        categories=[template.Category(c.name, c.kind.value) for c in categories_of(project)],
+        periods=[template.Period(p.number, p.start_date, p.end_date) for p in periods_of(project)],
+        flat_rate_categories=flat)
+
+
+def template_xlsx(project: Project, partner: Partner | None = None) -> bytes:
+    return template.template_xlsx(template_data(project, partner))
+
+
+def template_csv(project: Project, partner: Partner | None = None) -> bytes:
+    return template.template_csv(template_data(project, partner))
