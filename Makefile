@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test lint db seed translations clean check-python
+.PHONY: run test lint db seed translations translations-update clean check-python
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then echo "Cofund needs Python 3.12 or newer (python3.12, python3.13 or python3.14 on the PATH)," \
@@ -28,7 +28,17 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.runtime $@
 
-db: $(VENV)/.runtime
+# Compiled catalogues (.mo) are built here, never committed; the .po files are the source.
+translations: $(VENV)/.runtime
+	$(BIN)/pybabel --quiet compile -d translations
+
+# After adding or changing messages: extract them and merge them into the Dutch catalogue, then translate.
+translations-update: $(VENV)/.runtime
+	$(BIN)/pybabel extract -F translations/babel.cfg -k lazy_gettext -k _l -o translations/messages.pot \
+	  --no-location --sort-output --project Cofund --ignore-dirs ".venv tests bench migrations" .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-location --ignore-obsolete -w 120
+
+db: $(VENV)/.runtime translations
 	$(BIN)/flask db upgrade
 
 seed: db
@@ -37,7 +47,7 @@ seed: db
 run: seed
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.dev
+test: $(VENV)/.dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev

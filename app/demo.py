@@ -16,14 +16,9 @@ from reports.demo_invoice import Invoice, invoice_pdf
 
 from .extensions import db
 from .models import (
-    DEFAULT_CATEGORIES,
-    BudgetLine,
     CategoryKind,
     CostCategory,
-    FlatRate,
     FlatRateBasis,
-    FundingKind,
-    FundingSource,
     Membership,
     Organisation,
     Partner,
@@ -34,7 +29,7 @@ from .models import (
     User,
 )
 from .money import floor_cent, fund_share, to_money
-from .services import audit
+from .services import setup
 from .services.accounts import create_user, grant_membership
 from .services.audit import Actor
 
@@ -86,16 +81,6 @@ def _semesters(start: date, count: int) -> list[tuple[date, date]]:
             for i in range(count)]
 
 
-def _get_or_create(model, defaults: dict | None = None, **keys):
-    obj = db.session.scalar(select(model).filter_by(**keys))
-    if obj is None:
-        obj = model(**keys, **(defaults or {}))
-        db.session.add(obj)
-        db.session.flush()
-        return obj, True
-    return obj, False
-
-
 def _split(total: Decimal, shares: dict) -> dict:
     """Split a whole-euro total over categories by percentage; the first category takes the remainder."""
     amounts = {k: floor_cent(total * v / 100).quantize(Decimal("1")) for k, v in shares.items()}
@@ -104,58 +89,32 @@ def _split(total: Decimal, shares: dict) -> dict:
     return {k: to_money(v) for k, v in amounts.items()}
 
 
-def _seed_project(actor: Actor, programme: Programme, code: str, name: str, start: date, end: date,
+def _seed_project(actor: Actor, prog: Programme, code: str, name: str, start: date, end: date,
                   periods: int, total: Decimal, efro_ceiling: Decimal, partners_spec: list) -> Project:
-    project, created = _get_or_create(Project, code=code, defaults=dict(
-        programme_id=programme.id, name=name, start_date=start, end_date=end, eligibility_start=start,
-        eligibility_end=date(end.year, 12, 31), cofinancing_rate=Decimal("50.00"),
-        efro_ceiling=efro_ceiling, flexibility_rate=Decimal("10.00")))
-    if created:
-        audit.record(actor, "project.created", object_type="project", object_id=project.id,
-                     project_id=project.id, after={"code": code, "name": name, "efro_ceiling": efro_ceiling})
-    categories = {}
-    for position, (kind, label) in enumerate(DEFAULT_CATEGORIES, start=1):
-        categories[kind], _ = _get_or_create(CostCategory, project_id=project.id, kind=kind,
-                                             defaults=dict(name=label, position=position))
-    period_objs = []
-    for number, (p_start, p_end) in enumerate(_semesters(start, periods), start=1):
-        period, _ = _get_or_create(ReportingPeriod, project_id=project.id, number=number,
-                                   defaults=dict(start_date=p_start, end_date=p_end))
-        period_objs.append(period)
-
+    """The project through the setup service, unless it exists (the seed is idempotent)."""
+    project = db.session.scalar(select(Project).where(Project.code == code))
+    if project is not None:
+        return project
+    project = setup.create_project(actor, prog, setup.ProjectData(
+        code=code, name=name, start_date=start, end_date=end, eligibility_start=start,
+        eligibility_end=date(end.year, 12, 31), cofinancing_rate=Decimal("50.00"), efro_ceiling=efro_ceiling))
+    for p_start, p_end in _semesters(start, periods):
+        setup.add_period(actor, project, p_start, p_end)
     known = sum(Decimal(spec[3]) for spec in partners_spec if spec[3] is not None)
     for number, (org_name, country, city, p_total, shares, flat_rates, cofin) in enumerate(partners_spec, 1):
         p_total = Decimal(p_total) if p_total is not None else total - known
-        org, _ = _get_or_create(Organisation, name=org_name, defaults=dict(country=country, city=city))
-        partner, created = _get_or_create(Partner, project_id=project.id, organisation_id=org.id, defaults=dict(
-            number=number, is_lead=number == 1, country=country, vat_recoverable=country == "NL"))
-        if not created:
-            continue
-        for kind, (basis, rate) in flat_rates.items():
-            db.session.add(FlatRate(partner_id=partner.id, category_id=categories[kind].id, basis=basis,
-                                    rate=Decimal(rate)))
-        rows = []
+        partner = setup.add_partner(actor, project, setup.PartnerData(
+            org_name, country, city, number=number, lead=number == 1, vat_recoverable=country == "NL"))
+        lines = {}
         for kind, amount in _split(p_total, shares).items():
-            per_period = to_money((amount / len(period_objs)).quantize(Decimal("1"), ROUND_FLOOR))
-            for i, period in enumerate(period_objs):
-                value = per_period if i < len(period_objs) - 1 else amount - per_period * (len(period_objs) - 1)
-                rows.append(dict(partner_id=partner.id, category_id=categories[kind].id,
-                                 period_id=period.id, amount=value))
-        db.session.execute(db.insert(BudgetLine), rows)
+            per_period = to_money((amount / periods).quantize(Decimal("1"), ROUND_FLOOR))
+            for n in range(1, periods + 1):
+                lines[(kind, n)] = per_period if n < periods else amount - per_period * (periods - 1)
         # Approved EFRO: 50% rounded down to the euro, as in the subsidy decision.
-        efro = fund_share(p_total, project.cofinancing_rate).quantize(Decimal("1"), rounding=ROUND_FLOOR)
-        db.session.add(FundingSource(partner_id=partner.id, kind=FundingKind.EFRO, name="EFRO",
-                                     amount=to_money(efro)))
-        for cofin_name, cofin_amount in cofin:
-            db.session.add(FundingSource(partner_id=partner.id, kind=FundingKind.OTHER_PUBLIC, name=cofin_name,
-                                         amount=to_money(cofin_amount)))
-        db.session.flush()
-        audit.record(actor, "partner.created", object_type="partner", object_id=partner.id,
-                     project_id=project.id, after={
-                         "organisation": org_name, "number": number, "lead": number == 1,
-                         "budget_total": to_money(p_total), "efro": to_money(efro),
-                         "budget_lines": len(rows),
-                         "flat_rates": {k.value: f"{r}% {b.value}" for k, (b, r) in flat_rates.items()}})
+        efro = to_money(fund_share(p_total, project.cofinancing_rate).quantize(Decimal("1"), rounding=ROUND_FLOOR))
+        setup.set_initial_budget(actor, partner, setup.PartnerBudget(
+            lines=lines, efro=efro, other_public=[(n, to_money(a)) for n, a in cofin],
+            flat_rates={k: (basis, Decimal(rate)) for k, (basis, rate) in flat_rates.items()}))
     return project
 
 
@@ -163,8 +122,7 @@ def seed_demo(history: bool = True) -> dict:
     """Load the demo; returns counts of what it created (all zero on a second run). ``history`` adds
     LES's expenditures, claims and payments (the tests build on the budget alone unless they ask)."""
     actor = Actor.system("seed-demo")
-    programme, _ = _get_or_create(Programme, code="IVLNL-V", defaults=dict(
-        name="Interreg V Vlaanderen-Nederland 2014-2020"))
+    programme = setup.programme(actor, "IVLNL-V", "Interreg V Vlaanderen-Nederland 2014-2020")
     les = _seed_project(actor, programme, "LES", "Lerende Euregio Scheldemond", date(2019, 10, 1),
                         date(2022, 9, 30), 6, LES_TOTAL, LES_EFRO, LES_PARTNERS)
     ll = _seed_project(actor, programme, "LLL", "Levenslang Leren West-Vlaanderen", date(2020, 1, 1),

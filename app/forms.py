@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from wtforms import StringField
 
+from . import formatting
 from .money import MoneyError, parse_money
 
 
@@ -28,6 +29,5 @@ class MoneyField(StringField):
         if self.raw_data:
             return self.raw_data[0]
         if isinstance(self.data, Decimal):
-            from .money import format_money
-            return format_money(self.data)
+            return formatting.money(self.data, sign=False)
         return ""

@@ -161,29 +161,6 @@ def percent_of(amount: Decimal, rate_pct: Decimal) -> Decimal:
     return half_up_cent(Decimal(amount) * Decimal(rate_pct) / HUNDRED)
 
 
-def format_money(value: Decimal | None, *, blank_zero: bool = False) -> str:
-    """Dutch notation for display: 2763165 -> '2.763.165,00'. Display rounds only for display."""
-    if value is None:
-        return ""
-    value = half_up_cent(Decimal(value))
-    if blank_zero and value == 0:
-        return ""
-    sign = "-" if value < 0 else ""
-    intpart, frac = f"{abs(value):.2f}".split(".")
-    groups = []
-    while len(intpart) > 3:
-        groups.insert(0, intpart[-3:])
-        intpart = intpart[:-3]
-    groups.insert(0, intpart)
-    return f"{sign}{'.'.join(groups)},{frac}"
-
-
-def format_percent(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    return f"{Decimal(value).normalize():f}".replace(".", ",") + "%"
-
-
 def parse_percent(text: str) -> Decimal:
     s = str(text).strip().rstrip("%").strip().replace(",", ".")
     try:

@@ -5,11 +5,21 @@ else answers 404 (NotFound), so ids cannot be probed. Services and views both ca
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, select, union
 
 from .errors import NotFound, PermissionDenied
 from .extensions import db
-from .models import Partner, Project, Role, User
+from .models import (
+    AuditEvent,
+    Claim,
+    ClaimLine,
+    Expenditure,
+    ExpenditureStatus,
+    Partner,
+    Project,
+    Role,
+    User,
+)
 
 READ_ALL = {Role.ADMIN, Role.FINANCE, Role.AUDITOR}
 EDIT_BUDGET = {Role.ADMIN, Role.FINANCE}
@@ -75,12 +85,116 @@ def can_register_for(user: User, partner: Partner) -> bool:
     return Role.FINANCE in r or partner.id in user.partner_ids_in(partner.project_id)
 
 
+def sees_all_partners(user: User, project: Project) -> bool:
+    """Finance officers, admins and auditors see every partner; a partner user only its own."""
+    return visible_partner_ids(user, project) is None
+
+
+def can_register_expenditures(user: User, project: Project) -> bool:
+    """Register expenditures for at least one partner of the project."""
+    r = roles(user, project)
+    return Role.FINANCE in r or bool(user.partner_ids_in(project.id)) if r else False
+
+
+def can_prepare_claim(user: User, claim: Claim) -> bool:
+    """Put lines into the claim, take them out, submit it: its partner or a finance officer, while the
+    claim is a draft or returned."""
+    return claim.status.editable and can_register_for(user, claim.partner)
+
+
+def can_change_expenditure(user: User, exp: Expenditure) -> bool:
+    """Edit or withdraw: an active line, not frozen in a submitted claim."""
+    from .services.expenditures import locking_claim
+    return (exp.status is ExpenditureStatus.ACTIVE and can_register_for(user, exp.partner)
+            and locking_claim(exp) is None)
+
+
+def can_correct_expenditure(user: User, exp: Expenditure) -> bool:
+    """A correction line is for a line frozen in a submitted claim; a line in no claim (or a draft) is
+    edited instead."""
+    from .services.expenditures import locking_claim
+    return (exp.status is ExpenditureStatus.ACTIVE and exp.corrects_id is None
+            and can_register_for(user, exp.partner) and locking_claim(exp) is not None)
+
+
+def can_attach_evidence(user: User, exp: Expenditure) -> bool:
+    """Add evidence files (never change amounts): while the line is active and not yet in a certified
+    claim, also while its claim is submitted or in verification (a verifier may ask for a document)."""
+    from .services.documents import certified_claim_of
+    return (exp.status is ExpenditureStatus.ACTIVE and can_register_for(user, exp.partner)
+            and certified_claim_of(exp) is None)
+
+
 def can_verify(user: User, project: Project) -> bool:
+    """Verify and certify claims of the project (a finance officer), four eyes aside."""
     return Role.FINANCE in roles(user, project)
+
+
+def can_see_payments(user: User, project: Project) -> bool:
+    """Every member: a partner user sees the payment requests with its claims and its own transfers."""
+    return bool(roles(user, project))
 
 
 def can_manage_payments(user: User, project: Project) -> bool:
     return Role.FINANCE in roles(user, project)
+
+
+# Four eyes: what makes a finance officer one of the preparers of a claim, who may then not verify it.
+# Only changes count; reading (opening a page, downloading evidence: 'document.downloaded') never does.
+PREPARING_CLAIM_ACTIONS = ("claim.lines_added", "claim.submitted")
+CHANGING_EXPENDITURE_ACTIONS = ("expenditure.created", "expenditure.updated", "expenditure.corrected",
+                                "expenditure.withdrawn", "document.attached")
+
+
+def own_lines(user: User, claim: Claim) -> list[int]:
+    """The expenditures of the claim that this user registered, changed, corrected or documented: lines
+    they created (by the form or an import), lines they made a correction for, and lines with one of
+    CHANGING_EXPENDITURE_ACTIONS by them in the audit trail."""
+    in_claim = select(ClaimLine.expenditure_id).where(ClaimLine.claim_id == claim.id)
+    created = (select(ClaimLine.expenditure_id).join(Expenditure, ClaimLine.expenditure_id == Expenditure.id)
+               .where(ClaimLine.claim_id == claim.id, Expenditure.created_by_id == user.id))
+    corrected = select(Expenditure.corrects_id).where(Expenditure.corrects_id.in_(in_claim),
+                                                      Expenditure.created_by_id == user.id)
+    changed = (select(ClaimLine.expenditure_id)
+               .join(AuditEvent, AuditEvent.object_id == cast(ClaimLine.expenditure_id, String))
+               .where(ClaimLine.claim_id == claim.id, AuditEvent.project_id == claim.project_id,
+                      AuditEvent.object_type == "expenditure", AuditEvent.user_id == user.id,
+                      AuditEvent.action.in_(CHANGING_EXPENDITURE_ACTIONS)))
+    return sorted(set(db.session.scalars(union(created, corrected, changed))))
+
+
+def four_eyes_problem(user: User, claim: Claim) -> str | None:
+    """Why this user may not verify or certify this claim, or None. Four eyes: a finance officer who did
+    not put lines into the claim or submit it (PREPARING_CLAIM_ACTIONS), and who registered, changed,
+    corrected or documented none of its expenditures (:func:`own_lines`)."""
+    if not can_verify(user, claim.partner.project):
+        return "Alleen een financieel medewerker verifieert declaraties."
+    prepared = set(db.session.scalars(select(AuditEvent.action).where(
+        AuditEvent.project_id == claim.project_id, AuditEvent.object_type == "claim",
+        AuditEvent.object_id == str(claim.id), AuditEvent.user_id == user.id,
+        AuditEvent.action.in_(PREPARING_CLAIM_ACTIONS))))
+    if claim.submitted_by_id == user.id or "claim.submitted" in prepared:
+        return ("Vier-ogenprincipe: u hebt deze declaratie zelf ingediend; een andere financieel medewerker "
+                "moet ze verifiëren.")
+    if "claim.lines_added" in prepared:
+        return ("Vier-ogenprincipe: u hebt zelf uitgaven in deze declaratie gezet; een andere financieel "
+                "medewerker moet ze verifiëren.")
+    own = own_lines(user, claim)
+    if own:
+        which = ", ".join(f"#{i}" for i in own[:20]) + (f" en nog {len(own) - 20}" if len(own) > 20 else "")
+        noun = "uitgave" if len(own) == 1 else "uitgaven"
+        return (f"Vier-ogenprincipe: u hebt {noun} {which} van deze declaratie zelf geregistreerd, gewijzigd, "
+                "gecorrigeerd of van bewijsstukken voorzien; een andere financieel medewerker moet ze verifiëren.")
+    return None
+
+
+def can_verify_claim(user: User, claim: Claim) -> bool:
+    """Verify, certify: a finance officer of the project who is not one of the claim's preparers."""
+    return four_eyes_problem(user, claim) is None
+
+
+def can_return_claim(user: User, claim: Claim) -> bool:
+    return can_verify(user, claim.partner.project) and claim.status.value in ("submitted", "in_verification")
 
 
 def scoped(query, partner_column, user: User, project: Project):

@@ -1,27 +1,19 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager
 
 from ..auth.routes import current_actor
 from ..errors import DomainError
 from ..extensions import db
 from ..models import (
-    AuditEvent,
     Claim,
-    ClaimLine,
     ErrorType,
-    Expenditure,
-    ExpenditureDocument,
     Partner,
     Project,
 )
-from ..models.claim import FINAL_STATES
 from ..money import ZERO, parse_money
-from ..permissions import can_register_for, project_or_404, require_partner, require_visible, scoped
+from ..permissions import can_register_for, project_or_404, require_partner, require_visible
 from ..services import budget
 from ..services import claims as svc
-from ..services.expenditures import duplicates_of
 from ..views import commit_or_explain
 
 bp = Blueprint("claims", __name__, url_prefix="/projects")
@@ -36,19 +28,9 @@ def claim_or_404(project: Project, claim_id: int) -> Claim:
 @login_required
 def index(code):
     project = project_or_404(current_user, code)
-    declared = (select(ClaimLine.claim_id, func.sum(ClaimLine.declared_amount).label("declared"),
-                       func.count().label("lines"))
-                .group_by(ClaimLine.claim_id).subquery())
-    q = scoped(select(Claim, declared.c.declared, declared.c.lines)
-               .outerjoin(declared, declared.c.claim_id == Claim.id)
-               .where(Claim.project_id == project.id), Claim.partner_id, current_user, project)
-    rows = db.session.execute(q.join(Partner, Claim.partner_id == Partner.id)
-                              .order_by(Partner.number, Claim.period_id)).all()
-    partners = [p for p in db.session.scalars(scoped(select(Partner).where(Partner.project_id == project.id)
-                                                     .order_by(Partner.number), Partner.id, current_user, project))
-                if can_register_for(current_user, p)]
-    return render_template("claims/index.html", project=project, rows=rows, partners=partners,
-                           periods=budget.periods_of(project))
+    partners = [p for p in budget.partners_of(current_user, project) if can_register_for(current_user, p)]
+    return render_template("claims/index.html", project=project, rows=svc.claim_rows(current_user, project),
+                           partners=partners, periods=budget.periods_of(project))
 
 
 @bp.post("/<code>/claims")
@@ -70,26 +52,8 @@ def create(code):
 def detail(code, claim_id):
     project = project_or_404(current_user, code)
     claim = claim_or_404(project, claim_id)
-    lines = db.session.scalars(
-        select(ClaimLine).join(Expenditure).where(ClaimLine.claim_id == claim.id)
-        .options(contains_eager(ClaimLine.expenditure).joinedload(Expenditure.category))
-        .order_by(Expenditure.category_id, Expenditure.payment_date, Expenditure.id)).all()
-    fig = svc.figures(claim)
-    evidence = dict(db.session.execute(
-        select(ExpenditureDocument.expenditure_id, func.count()).join(
-            ClaimLine, ClaimLine.expenditure_id == ExpenditureDocument.expenditure_id)
-        .where(ClaimLine.claim_id == claim.id).group_by(ExpenditureDocument.expenditure_id)).all())
-    can_prepare = can_register_for(current_user, claim.partner) and claim.status.editable
-    claimable = svc.claimable_expenditures(claim) if can_prepare else []
-    basis = "certified" if claim.status in FINAL_STATES else "declared"
-    warnings, refusals = fig.warnings(basis)
-    history = db.session.scalars(select(AuditEvent).where(
-        AuditEvent.object_type == "claim", AuditEvent.object_id == str(claim.id)).order_by(AuditEvent.seq)).all()
-    return render_template(
-        "claims/detail.html", project=project, claim=claim, lines=lines, fig=fig, can_prepare=can_prepare,
-        claimable=claimable, claimable_duplicates=duplicates_of(project.id, [e.id for e in claimable]),
-        verifier_problem=svc.verifier_problem(current_user, claim), warnings=warnings, refusals=refusals,
-        basis=basis, history=history, error_types=list(ErrorType), evidence=evidence)
+    return render_template("claims/detail.html", project=project, claim=claim,
+                           page=svc.claim_page(current_user, claim), error_types=list(ErrorType))
 
 
 def _act(code, claim_id, action, success):
@@ -104,7 +68,7 @@ def _act(code, claim_id, action, success):
 def add_lines(code, claim_id):
     ids = [int(i) for i in request.form.getlist("expenditure_ids") if i.isdigit()]
     return _act(code, claim_id, lambda c: svc.add_lines(current_actor(), current_user, c, ids),
-                f"{len(ids)} uitgave(n) toegevoegd.")
+                "1 uitgave toegevoegd." if len(ids) == 1 else f"{len(ids)} uitgaven toegevoegd.")
 
 
 @bp.post("/<code>/claims/<int:claim_id>/lines/<int:line_id>/remove")

@@ -1,15 +1,13 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
 
+from .. import formatting
 from ..auth.routes import current_actor
 from ..errors import DomainError
 from ..extensions import db
-from ..models import Claim, ClaimLine, Expenditure, ExpenditureStatus, Partner, Project
-from ..money import ZERO
-from ..permissions import can_register_for, project_or_404, require, require_partner, require_visible, scoped
-from ..services import budget, payments
+from ..models import Expenditure, ExpenditureStatus, Partner, Project
+from ..permissions import can_register_for, project_or_404, require
+from ..services import budget
 from ..services import expenditures as svc
 from ..views import commit_or_explain
 from .forms import CorrectionForm, ExpenditureForm, WithdrawForm
@@ -20,60 +18,29 @@ PAGE_SIZE = 100
 
 
 def expenditure_or_404(project: Project, expenditure_id: int) -> Expenditure:
-    return require_visible(current_user, db.session.get(Expenditure, expenditure_id), project)
-
-
-def visible_partners(project: Project) -> list[Partner]:
-    return list(db.session.scalars(scoped(select(Partner).where(Partner.project_id == project.id)
-                                          .order_by(Partner.number), Partner.id, current_user, project)))
+    return svc.expenditure_or_404(current_user, project, expenditure_id)
 
 
 def registrable_partners(project: Project) -> list[Partner]:
-    return [p for p in visible_partners(project) if can_register_for(current_user, p)]
+    return [p for p in budget.partners_of(current_user, project) if can_register_for(current_user, p)]
 
 
 @bp.get("/<code>/expenditures")
 @login_required
 def index(code):
     project = project_or_404(current_user, code)
-    q = scoped(select(Expenditure).where(Expenditure.project_id == project.id), Expenditure.partner_id,
-               current_user, project)
-    partners = visible_partners(project)
-    partner_id = request.args.get("partner", type=int) or (partners[0].id if len(partners) == 1 else None)
-    partner = None
-    if partner_id:
-        partner = require_partner(current_user, db.session.get(Partner, partner_id), project)
-        q = q.where(Expenditure.partner_id == partner.id)
-    status = request.args.get("status", "active")
-    if status in ("active", "withdrawn"):
-        q = q.where(Expenditure.status == ExpenditureStatus(status))
-    filtered = q.subquery()
-    total_count, total_declared = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(filtered.c.declared_amount), ZERO))).one()
-    page = max(request.args.get("page", 1, type=int), 1)
-    rows = db.session.scalars(q.order_by(Expenditure.payment_date.desc(), Expenditure.id.desc())
-                              .options(joinedload(Expenditure.partner), joinedload(Expenditure.category),
-                                       joinedload(Expenditure.period), selectinload(Expenditure.documents))
-                              .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    ids = [e.id for e in rows]
-    claims = {}
-    if ids:
-        for exp_id, claim_id, claim_status, line_status in db.session.execute(
-                select(ClaimLine.expenditure_id, Claim.id, Claim.status, ClaimLine.status)
-                .join(Claim, ClaimLine.claim_id == Claim.id).where(ClaimLine.expenditure_id.in_(ids))
-                .order_by(Claim.id)):
-            claims.setdefault(exp_id, []).append((claim_id, claim_status, line_status))
-    return render_template("expenditures/index.html", project=project, rows=rows, partner=partner,
-                           status=status, page=page, total_count=total_count, total_declared=total_declared,
-                           page_size=PAGE_SIZE, claims=claims, duplicates=svc.duplicates_of(project.id, ids),
-                           partners=partners,
+    partners = budget.partners_of(current_user, project)
+    listing = svc.expenditure_list(current_user, project, request.args.get("partner", type=int),
+                                   request.args.get("status", "active"), request.args.get("page", 1, type=int),
+                                   partners)
+    return render_template("expenditures/index.html", project=project, listing=listing, partners=partners,
                            can_register=bool(registrable_partners(project)))
 
 
 def _fill_choices(form: ExpenditureForm, project: Project, partners: list[Partner]) -> None:
     form.partner_id.choices = [(p.id, p.label) for p in partners]
     form.category_id.choices = [(c.id, c.name) for c in budget.categories_of(project)]
-    form.period_id.choices = [(p.id, f"{p.label} ({p.start_date:%d-%m-%Y} – {p.end_date:%d-%m-%Y})")
+    form.period_id.choices = [(p.id, f"{p.label} ({formatting.date_range(p.start_date, p.end_date)})")
                               for p in budget.periods_of(project)]
 
 
@@ -93,6 +60,9 @@ def _save(form: ExpenditureForm, action):
         flash(str(error), "error")
         return None
     db.session.commit()
+    warning = svc.budget_warning(exp.partner, exp.category_id, svc.ProjectLookups(exp.partner.project))
+    if warning:
+        flash(warning, "warning")
     return exp
 
 
@@ -123,21 +93,11 @@ def create(code):
 def detail(code, expenditure_id):
     project = project_or_404(current_user, code)
     exp = expenditure_or_404(project, expenditure_id)
-    lines = db.session.execute(select(ClaimLine, Claim).join(Claim, ClaimLine.claim_id == Claim.id)
-                               .where(ClaimLine.expenditure_id == exp.id).order_by(Claim.id)).all()
-    corrections = db.session.scalars(select(Expenditure).where(Expenditure.corrects_id == exp.id)
-                                     .order_by(Expenditure.id)).all()
-    changeable = (exp.status is ExpenditureStatus.ACTIVE and can_register_for(current_user, exp.partner)
-                  and svc.locking_claim(exp) is None)
     withdraw_form, correction_form = WithdrawForm(), CorrectionForm()
     correction_form.period_id.choices = [(p.id, p.label) for p in budget.periods_of(project)]
-    return render_template(
-        "expenditures/detail.html", project=project, exp=exp, lines=lines, corrections=corrections,
-        duplicates=svc.duplicates_of(project.id, [exp.id]).get(exp.id, []), changeable=changeable,
-        can_attach=changeable, can_correct=(exp.status is ExpenditureStatus.ACTIVE and exp.corrects_id is None
-                                            and can_register_for(current_user, exp.partner)),
-        withdraw_form=withdraw_form, correction_form=correction_form,
-        **dict(zip(("retention_last", "retention_until"), payments.retention_until(project), strict=True)))
+    return render_template("expenditures/detail.html", project=project, exp=exp,
+                           page=svc.expenditure_page(current_user, exp), withdraw_form=withdraw_form,
+                           correction_form=correction_form)
 
 
 @bp.route("/<code>/expenditures/<int:expenditure_id>/edit", methods=["GET", "POST"])

@@ -4,10 +4,10 @@ import re
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from .. import formatting
 from ..auth.routes import current_actor
 from ..extensions import db
 from ..models import Partner, Project
-from ..money import format_money
 from ..permissions import can_register_for, project_or_404, require, require_partner, visible_partner_ids
 from ..services import imports
 from ..services.budget import categories_of, periods_of
@@ -70,7 +70,7 @@ def upload(code, partner_id):
         else:
             db.session.commit()
             noun = "uitgave" if result.count == 1 else "uitgaven"
-            flash(f"{result.count} {noun} geïmporteerd (totaal EUR {format_money(result.total)}).", "success")
+            flash(f"{result.count} {noun} geïmporteerd (totaal {formatting.money(result.total)}).", "success")
             if result.duplicates:
                 with_ids = visible_partner_ids(current_user, project) is None
                 flash(_duplicates_message(result.duplicates, with_ids), "warning")

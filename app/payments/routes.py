@@ -2,16 +2,14 @@ from datetime import date
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.routes import current_actor
 from ..errors import DomainError, NotFound
-from ..extensions import db
-from ..models import Claim, ClaimStatus, PaymentRequest, Project
+from ..models import PaymentRequest, Project
 from ..models.types import utcnow
-from ..money import ZERO, parse_money
-from ..permissions import READ_ALL, can_manage_payments, project_or_404, roles
+from ..money import parse_money
+from ..permissions import can_manage_payments, can_see_payments, project_or_404
+from ..services import history
 from ..services import payments as svc
 from ..views import commit_or_explain
 
@@ -20,16 +18,9 @@ bp = Blueprint("payments", __name__, url_prefix="/projects")
 
 def payments_project_or_404(code: str) -> Project:
     project = project_or_404(current_user, code)
-    if not roles(current_user, project) & READ_ALL:  # partner users see their payments on their claims
+    if not can_see_payments(current_user, project):
         raise NotFound()
     return project
-
-
-def request_or_404(project: Project, request_id: int) -> PaymentRequest:
-    pr = db.session.get(PaymentRequest, request_id)
-    if pr is None or pr.project_id != project.id:
-        raise NotFound()
-    return pr
 
 
 def _date(name: str) -> date:
@@ -43,15 +34,10 @@ def _date(name: str) -> date:
 @login_required
 def index(code):
     project = payments_project_or_404(code)
-    requests = db.session.scalars(select(PaymentRequest).where(PaymentRequest.project_id == project.id)
-                                  .options(selectinload(PaymentRequest.claims))
-                                  .order_by(PaymentRequest.number)).all()
-    certified = db.session.scalars(select(Claim).where(Claim.project_id == project.id,
-                                                       Claim.status == ClaimStatus.CERTIFIED)
-                                   .options(joinedload(Claim.partner), joinedload(Claim.period))
-                                   .order_by(Claim.id)).all()
-    return render_template("payments/index.html", project=project, requests=requests, certified=certified,
-                           can_manage=can_manage_payments(current_user, project))
+    can_manage = can_manage_payments(current_user, project)
+    return render_template("payments/index.html", project=project, rows=svc.request_rows(current_user, project),
+                           certified=svc.certified_unrequested(project) if can_manage else [],
+                           can_manage=can_manage)
 
 
 def _act(code, action, success, request_id=None):
@@ -76,10 +62,10 @@ def create(code):
 @login_required
 def detail(code, request_id):
     project = payments_project_or_404(code)
-    pr = request_or_404(project, request_id)
-    shares = svc.shares(pr)
-    return render_template("payments/detail.html", project=project, pr=pr, shares=shares,
-                           transferred=sum((s.transferred for s in shares), ZERO),
+    pr = svc.request_or_404(current_user, project, request_id)
+    view = svc.request_view(current_user, project, pr)
+    return render_template("payments/detail.html", project=project, view=view,
+                           history=history.of_object(project.id, "payment_request", pr.id) if view.whole else [],
                            can_manage=can_manage_payments(current_user, project), today=utcnow().date())
 
 
@@ -87,7 +73,7 @@ def detail(code, request_id):
 @login_required
 def received(code, request_id):
     def action(project):
-        pr = request_or_404(project, request_id)
+        pr = svc.request_or_404(current_user, project, request_id)
         return svc.record_received(current_actor(), current_user, project, pr, _date("received_date"),
                                    parse_money(request.form.get("amount", "")))
     return _act(code, action, "Ontvangst van de betaling geboekt.", request_id)
@@ -97,7 +83,7 @@ def received(code, request_id):
 @login_required
 def transfer(code, request_id):
     def action(project):
-        pr = request_or_404(project, request_id)
+        pr = svc.request_or_404(current_user, project, request_id)
         return svc.record_transfer(current_actor(), current_user, project, pr,
                                    request.form.get("partner_id", type=int), _date("transfer_date"),
                                    parse_money(request.form.get("amount", "")))

@@ -1,12 +1,12 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
+from .. import formatting
 from ..auth.routes import current_actor
 from ..extensions import db
-from ..models import Membership, Partner, Project
-from ..permissions import can_edit_budget, project_or_404, require, require_partner, roles
-from ..services import budget
+from ..models import Partner, Project
+from ..permissions import can_edit_budget, project_or_404, require, require_partner
+from ..services import budget, setup
 from ..views import commit_or_explain
 from .forms import BudgetLineForm
 
@@ -21,10 +21,7 @@ def partner_or_404(project: Project, partner_id: int) -> Partner:
 @bp.get("")
 @login_required
 def index():
-    projects = db.session.scalars(
-        select(Project).join(Membership, Membership.project_id == Project.id)
-        .where(Membership.user_id == current_user.id).distinct().order_by(Project.code)).all()
-    return render_template("projects/index.html", projects=projects)
+    return render_template("projects/index.html", projects=setup.projects_of(current_user))
 
 
 @bp.get("/<code>")
@@ -32,8 +29,7 @@ def index():
 def overview(code):
     project = project_or_404(current_user, code)
     return render_template("projects/overview.html", project=project,
-                           ov=budget.project_overview(current_user, project),
-                           my_roles=roles(current_user, project))
+                           ov=budget.project_overview(current_user, project))
 
 
 @bp.get("/<code>/partners/<int:partner_id>")
@@ -54,7 +50,7 @@ def edit_budget(code, partner_id):
     form = BudgetLineForm()
     categories, periods = budget.categories_of(project), budget.periods_of(project)
     form.category_id.choices = [(c.id, c.name) for c in categories]
-    form.period_id.choices = [(p.id, f"{p.label} ({p.start_date:%d-%m-%Y} – {p.end_date:%d-%m-%Y})")
+    form.period_id.choices = [(p.id, f"{p.label} ({formatting.date_range(p.start_date, p.end_date)})")
                               for p in periods]
     if request.method == "GET":
         form.category_id.data = request.args.get("category", type=int)

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from .. import formatting
 from ..errors import DomainError
 from ..extensions import db
 from ..models import (
@@ -19,8 +20,8 @@ from ..models import (
     ReportingPeriod,
     User,
 )
-from ..money import ZERO, format_money, fund_share
-from ..permissions import can_edit_budget, require, role_label, visible_partner_ids
+from ..money import ZERO, fund_share
+from ..permissions import can_edit_budget, require, role_label, scoped, visible_partner_ids
 from . import audit
 from .audit import Actor
 
@@ -60,6 +61,12 @@ def periods_of(project: Project) -> list[ReportingPeriod]:
     return list(db.session.scalars(
         select(ReportingPeriod).where(ReportingPeriod.project_id == project.id)
         .order_by(ReportingPeriod.number)))
+
+
+def partners_of(user: User, project: Project) -> list[Partner]:
+    """The project's partners the user may see, by number."""
+    return list(db.session.scalars(scoped(select(Partner).where(Partner.project_id == project.id)
+                                          .order_by(Partner.number), Partner.id, user, project)))
 
 
 def project_overview(user: User, project: Project) -> BudgetOverview:
@@ -202,8 +209,8 @@ def set_budget_line(actor: Actor, user: User, partner: Partner, category_id: int
             FundingSource.partner_id == partner.id, FundingSource.kind == FundingKind.OTHER_PUBLIC)) or ZERO
     if new_efro + other_public > new_total:
         raise DomainError(
-            f"Het budget van {partner.name} zou {format_money(new_total)} worden, minder dan de EFRO-steun "
-            f"en overige publieke cofinanciering samen ({format_money(new_efro + other_public)}).")
+            f"Het budget van {partner.name} zou {formatting.money(new_total)} worden, minder dan de EFRO-steun "
+            f"en overige publieke cofinanciering samen ({formatting.money(new_efro + other_public)}).")
     others_efro = db.session.scalar(
         select(func.coalesce(func.sum(FundingSource.amount), ZERO))
         .join(Partner, FundingSource.partner_id == Partner.id)
@@ -211,8 +218,8 @@ def set_budget_line(actor: Actor, user: User, partner: Partner, category_id: int
                FundingSource.kind == FundingKind.EFRO)) or ZERO
     if others_efro + new_efro > project.efro_ceiling:
         raise DomainError(
-            f"Het EFRO-totaal van het project zou {format_money(others_efro + new_efro)} worden, meer dan "
-            f"de goedgekeurde {format_money(project.efro_ceiling)}. Verlaag eerst een ander budget.")
+            f"Het EFRO-totaal van het project zou {formatting.money(others_efro + new_efro)} worden, meer dan "
+            f"de goedgekeurde {formatting.money(project.efro_ceiling)}. Verlaag eerst een ander budget.")
 
     if line is None:
         line = BudgetLine(partner_id=partner.id, category_id=category_id, period_id=period_id, amount=amount)

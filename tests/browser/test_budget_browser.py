@@ -12,18 +12,18 @@ def test_finance_officer_sees_les_overview_and_edits_a_budget_line(page, screens
     log_in(page, "finance@example.org")
     expect(page.locator("h1")).to_have_text("Projecten")
     page.click("text=Lerende Euregio Scheldemond")
-    expect(page.locator("#project-total")).to_have_text("2.763.165,00")
-    expect(page.locator("#project-efro")).to_have_text("1.381.582,00")
+    expect(page.locator("#project-total")).to_have_text("€\xa02.763.165,00")
+    expect(page.locator("#project-efro")).to_have_text("€\xa01.381.582,00")
     expect(page.locator("#budget-by-category tbody tr")).to_have_count(15)
     page.screenshot(path=os.path.join(screenshots, "les-overview.png"), full_page=True)
 
     page.click("#budget-by-category >> text=PP3 Howest")
-    expect(page.locator("#partner-total")).to_have_text("198.500,00")
+    expect(page.locator("#partner-total")).to_have_text("€\xa0198.500,00")
     page.locator("#budget-lines tbody tr").first.locator("td a").first.click()
     page.fill("input[name=amount]", "1,00")
     page.click("input[type=submit]")
     expect(page.locator(".flash-success")).to_have_text("Het budget is gewijzigd.")
-    expect(page.locator("#partner-total")).not_to_have_text("198.500,00")
+    expect(page.locator("#partner-total")).not_to_have_text("€\xa0198.500,00")
     page.screenshot(path=os.path.join(screenshots, "howest-after-edit.png"), full_page=True)
 
 
@@ -42,7 +42,7 @@ def test_partner_sees_only_its_own_budget(page, screenshots):
     page.goto("/projects/LES")
     expect(page.locator("#budget-by-category tbody tr")).to_have_count(1)
     expect(page.locator("#budget-by-category tbody tr")).to_contain_text("Odisee")
-    expect(page.locator("#project-total")).to_have_text("2.763.165,00")
+    expect(page.locator("#project-total")).to_have_text("€\xa02.763.165,00")
     page.screenshot(path=os.path.join(screenshots, "odisee-overview.png"), full_page=True)
     response = page.goto("/projects/LES/partners/1")
     assert response.status == 404

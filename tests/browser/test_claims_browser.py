@@ -77,7 +77,7 @@ def test_partner_submits_finance_verifies_certifies_and_pays(page, screenshots, 
     page.click("text=Nieuwe declaratie")
     page.check("[data-check-all]")
     page.click("text=Geselecteerde uitgaven toevoegen")
-    expect(page.locator("#claim-declared")).to_have_text("3.070,00")  # 2,000 + 1,000 + 48.60 + 21.40
+    expect(page.locator("#claim-declared")).to_have_text("€\xa03.070,00")  # 2,000 + 1,000 + 48.60 + 21.40
     page.click("text=Declaratie indienen")
     expect(page.locator("#claim-status")).to_have_text("ingediend")
     claim_url = page.url
@@ -105,21 +105,21 @@ def test_partner_submits_finance_verifies_certifies_and_pays(page, screenshots, 
     page.click("text=Certificeren")
     expect(page.locator("#claim-status")).to_have_text("gecertificeerd")
     # the Drukkerij line 2,000 minus 150, the travel lines 70.00; the Xpo line parked
-    expect(page.locator("#claim-certified")).to_have_text("1.920,00")
-    expect(page.locator("#claim-efro")).to_have_text("960,00")
-    expect(page.locator("#claim-contribution")).to_have_text("960,00")
+    expect(page.locator("#claim-certified")).to_have_text("€\xa01.920,00")
+    expect(page.locator("#claim-efro")).to_have_text("€\xa0960,00")
+    expect(page.locator("#claim-contribution")).to_have_text("€\xa0960,00")
     page.screenshot(path=os.path.join(screenshots, "claim-certified.png"), full_page=True)
 
     page.goto("/projects/LES/payments")
     page.check("[data-check-all]")
     page.click("text=Betaalaanvraag maken")
-    expect(page.locator("#requested")).to_have_text("960,00")
+    expect(page.locator("#requested")).to_have_text("€\xa0960,00")
     page.fill("input[name=received_date]", date.today().isoformat())
     page.click("button:has-text('Ontvangst boeken')")
     page.fill("input[name=transfer_date]", date.today().isoformat())
     page.fill("#t_amount", "960,00")
     page.click("button:has-text('Doorstorting boeken')")
-    expect(page.locator("#transferred")).to_have_text("960,00")
+    expect(page.locator("#transferred")).to_have_text("€\xa0960,00")
     expect(page.locator("#shares")).to_contain_text("0,00")
     page.screenshot(path=os.path.join(screenshots, "payment.png"), full_page=True)
     page.goto(claim_url)

@@ -369,7 +369,7 @@ def test_certification_never_exceeds_partner_total_budget(app):
     verify_all(claim)
     # real costs are exactly the budget of their categories, but the 15% office flat rate comes on top:
     # 160,160.00 + 16,368.00 = 176,528.00 > 176,000.00 (each category stays within its flexibility)
-    with pytest.raises(DomainError, match="meer dan het partnerbudget 176.000,00"):
+    with pytest.raises(DomainError, match="meer dan het partnerbudget €\xa0176.000,00"):
         svc.certify(actor(fin), fin, claim)
     assert claim.status is ClaimStatus.IN_VERIFICATION
 

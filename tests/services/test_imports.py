@@ -315,8 +315,8 @@ def test_declared_within_gross_when_vat_not_recoverable(les):
     # Huis van het Leren is Dutch: VAT recoverable by default, so the VAT is not eligible.
     error = rejected(les, csv_bytes(row(gross="121,00", vat="21,00", declared="121,00")),
                      partner_name="Huis van het Leren", email="finance@example.org")
-    assert messages(error) == [(2, "Gedeclareerd bedrag", "Het gedeclareerde bedrag (121,00) is hoger dan het "
-                                "brutobedrag min de terugvorderbare btw (100,00).")]
+    assert messages(error) == [(2, "Gedeclareerd bedrag", "Het gedeclareerde bedrag (€\xa0121,00) is hoger dan "
+                                "het brutobedrag min de terugvorderbare btw (€\xa0100,00).")]
     result = run(les, csv_bytes(row(gross="121,00", vat="21,00", recoverable="nee", declared="121,00")),
                  partner_name="Huis van het Leren", email="finance@example.org")
     assert result.total == Decimal("121.00")

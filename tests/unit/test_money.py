@@ -7,15 +7,16 @@ from hypothesis import strategies as st
 from app.money import (
     Money,
     MoneyError,
+    allocate,
     flat_rate,
     floor_cent,
-    format_money,
     fund_share,
     parse_money,
     parse_percent,
     percent_of,
     split_fund,
 )
+from reports import formatting
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -91,12 +92,22 @@ def test_rounding_rules():
     assert fund_share(Decimal("2763165.00"), Decimal("50")) == Decimal("1381582.50")
 
 
-def test_format_money_dutch():
-    assert format_money(Decimal("2763165")) == "2.763.165,00"
-    assert format_money(Decimal("1381582.00")) == "1.381.582,00"
-    assert format_money(Decimal("-0.5")) == "-0,50"
-    assert format_money(Decimal("999.999")) == "1.000,00"
-    assert format_money(Decimal("0"), blank_zero=True) == ""
+def test_allocate_adds_up_exactly_and_follows_the_weights():
+    assert allocate(Decimal("100.01"), [Decimal("100.01"), Decimal("100.01")]) == [Decimal("50.01"), Decimal("50.00")]
+    assert allocate(Decimal("0.02"), [Decimal("1"), Decimal("1"), Decimal("1")]) == [
+        Decimal("0.01"), Decimal("0.01"), Decimal("0.00")]
+    assert allocate(Decimal("10.00"), [Decimal("0"), Decimal("0")]) == [Decimal("0.00"), Decimal("0.00")]
+    assert allocate(Decimal("5.00"), []) == []
+
+
+@given(st.lists(st.decimals(min_value=0, max_value=Decimal("99999.99"), places=2), min_size=1, max_size=8),
+       st.decimals(min_value=0, max_value=Decimal("99999.99"), places=2))
+def test_allocation_never_loses_a_cent(weights, total):
+    parts = allocate(total, weights)
+    assert sum(parts, Decimal(0)) == (total if sum(weights) else 0)
+    if sum(weights):
+        for part, weight in zip(parts, weights, strict=True):
+            assert abs(part - total * weight / sum(weights)) < Decimal("0.01")
 
 
 def test_parse_percent():
@@ -122,7 +133,9 @@ def test_fund_plus_contribution_is_always_the_total(total, rate):
 
 @given(amounts)
 def test_format_then_parse_round_trips(amount):
-    assert parse_money(format_money(amount)) == amount
+    for lang in ("nl", "en"):
+        assert parse_money(formatting.money(amount, lang)) == amount
+        assert parse_money(formatting.money(amount, lang, sign=False)) == amount
 
 
 @given(amounts)

@@ -42,8 +42,8 @@ def test_form_prefills_the_current_amount(as_user):
     howest = partner_id("Howest")
     html = client.get(f"/projects/LES/partners/{howest}/budget?category={staff}&period={p1}").get_data(as_text=True)
     amount = _line(howest, staff, p1).amount
-    from app.money import format_money
-    assert f'value="{format_money(amount)}"' in html
+    from reports.formatting import money
+    assert f'value="{money(amount, "nl", sign=False)}"' in html
 
 
 def test_bad_amounts_get_a_message_and_change_nothing(as_user):

@@ -62,7 +62,7 @@ def test_partner_imports_its_own_lines(as_user):
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "expenditure.imported")) is not None
     with client.session_transaction() as session:
         flashes = session["_flashes"]
-    assert ("success", "2 uitgaven geïmporteerd (totaal EUR 1.260,00).") in flashes
+    assert ("success", "2 uitgaven geïmporteerd (totaal €\xa01.260,00).") in flashes
 
 
 def test_duplicates_are_imported_with_a_warning(as_user):

@@ -32,13 +32,13 @@ def amount(text):
 
 def test_finance_officer_sees_les_totals_that_add_up(as_user):
     html = as_user("finance@example.org").get("/projects/LES").get_data(as_text=True)
-    assert '<dd class="num" id="project-total">2.763.165,00</dd>' in html
-    assert '<dd class="num" id="project-efro">1.381.582,00</dd>' in html
+    assert '<dd class="num" id="project-total">€\xa02.763.165,00</dd>' in html
+    assert '<dd class="num" id="project-efro">€\xa01.381.582,00</dd>' in html
     rows = cells(html, "budget-by-category")
     header, body, footer = rows[0], rows[1:-1], rows[-1]
     assert len(body) == 15
     total_col, efro_col = header.index("Totaal"), header.index("EFRO")
-    assert footer[total_col] == "2.763.165,00" and footer[efro_col] == "1.381.582,00"
+    assert footer[total_col] == "€ 2.763.165,00" and footer[efro_col] == "€ 1.381.582,00"
     assert sum(amount(r[total_col]) for r in body) == Decimal("2763165.00")
     assert sum(amount(r[efro_col]) for r in body) == Decimal("1381582.00")
     for column in range(1, len(header)):  # every column's rows add up to its footer
@@ -47,7 +47,7 @@ def test_finance_officer_sees_les_totals_that_add_up(as_user):
         assert sum(amount(c) for c in r[1:total_col]) == amount(r[total_col])
         assert amount(r[efro_col]) + amount(r[efro_col + 1]) + amount(r[efro_col + 2]) == amount(r[total_col])
     period_rows = cells(html, "budget-by-period")
-    assert period_rows[-1][-1] == "2.763.165,00"
+    assert period_rows[-1][-1] == "€ 2.763.165,00"
     assert sum(amount(r[-1]) for r in period_rows[1:-1]) == Decimal("2763165.00")
 
 
@@ -57,7 +57,7 @@ def test_partner_user_sees_only_its_own_partner_and_project_totals(as_user):
     body = cells(html, "budget-by-category")[1:-1]
     assert len(body) == 1 and "Howest" in body[0][0]
     assert "Odisee" not in html
-    assert 'id="project-total">2.763.165,00' in html  # published to all members
+    assert 'id="project-total">€\xa02.763.165,00' in html  # published to all members
     assert client.get(f"/projects/LES/partners/{partner_id('Howest')}").status_code == 200
     assert client.get(f"/projects/LES/partners/{partner_id('Odisee')}").status_code == 404
     assert client.get("/projects/LLL").status_code == 404  # not a member of that project
@@ -94,11 +94,11 @@ def test_role_page_matrix(as_user, email, overview, howest, odisee, budget_form)
 def test_partner_page_shows_lines_flat_rates_and_funding(as_user):
     html = as_user("auditor@example.org").get(
         f"/projects/LES/partners/{partner_id('Howest')}").get_data(as_text=True)
-    assert 'id="partner-total">198.500,00' in html
-    assert 'id="partner-efro">99.250,00' in html
+    assert 'id="partner-total">€\xa0198.500,00' in html
+    assert 'id="partner-efro">€\xa099.250,00' in html
     assert "15% van de personeelskosten" in html
     rows = cells(html, "budget-lines")
-    assert rows[-1][-1] == "198.500,00"
+    assert rows[-1][-1] == "€ 198.500,00"
     assert "Budgetlijn wijzigen" not in html  # auditors change nothing
 
 

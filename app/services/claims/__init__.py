@@ -10,10 +10,8 @@
 from .certification import certify
 from .figures import CategoryRow, ClaimFigures, efro_allocation, figures, flat_rate_amounts
 from .preparation import add_lines, claimable_expenditures, claimable_query, create_claim, remove_line, submit
+from .queries import ClaimPage, ClaimRow, claim_page, claim_rows
 from .verification import (
-    CHANGING_EXPENDITURE_ACTIONS,
-    PREPARING_CLAIM_ACTIONS,
-    own_lines,
     require_verifier,
     return_claim,
     start_verification,
@@ -23,9 +21,9 @@ from .verification import (
 from .workflow import TRANSITIONS, VERBS, require_state, transition
 
 __all__ = [
-    "CHANGING_EXPENDITURE_ACTIONS", "PREPARING_CLAIM_ACTIONS", "TRANSITIONS", "VERBS", "CategoryRow",
+    "ClaimPage", "ClaimRow", "claim_page", "claim_rows", "TRANSITIONS", "VERBS", "CategoryRow",
     "ClaimFigures", "add_lines", "certify", "claimable_expenditures", "claimable_query", "create_claim",
-    "efro_allocation", "figures", "flat_rate_amounts", "own_lines", "remove_line", "require_state",
+    "efro_allocation", "figures", "flat_rate_amounts", "remove_line", "require_state",
     "require_verifier", "return_claim", "start_verification", "submit", "transition", "verifier_problem",
     "verify_line",
 ]

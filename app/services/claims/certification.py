@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from ... import formatting
 from ...errors import DomainError
 from ...extensions import db
 from ...models import (
@@ -17,7 +18,7 @@ from ...models import (
 )
 from ...models.claim import FINAL_STATES
 from ...models.types import utcnow
-from ...money import ZERO, format_money, split_fund
+from ...money import ZERO, split_fund
 from .. import audit
 from ..audit import Actor
 from .figures import efro_allocation, figures
@@ -64,8 +65,8 @@ def certify(actor: Actor, user: User, claim: Claim) -> Claim:
         .where(Claim.project_id == project.id, Claim.status.in_(FINAL_STATES))) or ZERO
     if certified_before + efro_total > project.efro_ceiling:
         raise DomainError(f"Certificering geweigerd: het gecertificeerde EFRO van het project zou "
-                          f"{format_money(certified_before + efro_total)} worden, meer dan de goedgekeurde "
-                          f"{format_money(project.efro_ceiling)}.")
+                          f"{formatting.money(certified_before + efro_total)} worden, meer dan de goedgekeurde "
+                          f"{formatting.money(project.efro_ceiling)}.")
     totals = [ClaimCategoryTotal(claim_id=claim.id, category_id=row.category_id, flat_rate=row.flat_rate is not None,
                                  declared=row.declared, certified=row.certified, efro=efro,
                                  contribution=row.certified - efro)

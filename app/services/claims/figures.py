@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from ... import formatting
 from ...extensions import db
 from ...models import (
     BudgetLine,
@@ -23,8 +24,8 @@ from ...models import (
     Partner,
 )
 from ...models.claim import FINAL_STATES
-from ...money import ZERO, allocate, flat_rate, format_money, format_percent, percent_of, split_fund
-from ..expenditures import duplicates_of
+from ...money import ZERO, allocate, flat_rate, percent_of, split_fund
+from ..expenditures.duplicates import duplicates_of
 
 
 @dataclass
@@ -97,16 +98,17 @@ class ClaimFigures:
             amount = r.cumulative(getattr(r, basis))
             if amount > r.limit(self.flexibility):
                 refusals.append(
-                    f"{r.name}: {format_money(amount)} gecumuleerd, meer dan het budget "
-                    f"{format_money(r.budget)} plus {format_percent(self.flexibility)} flexibiliteit.")
+                    f"{r.name}: {formatting.money(amount)} gecumuleerd, meer dan het budget "
+                    f"{formatting.money(r.budget)} plus {formatting.percent(self.flexibility)} flexibiliteit.")
             elif amount > r.budget:
                 warnings.append(
-                    f"{r.name}: {format_money(amount)} gecumuleerd, boven het budget "
-                    f"{format_money(r.budget)} (binnen de flexibiliteit van {format_percent(self.flexibility)}).")
+                    f"{r.name}: {formatting.money(amount)} gecumuleerd, boven het budget "
+                    f"{formatting.money(r.budget)} (binnen de flexibiliteit van "
+                    f"{formatting.percent(self.flexibility)}).")
         total = self.partner_earlier + getattr(self, basis)
         if total > self.partner_budget:
-            refusals.append(f"Totaal {format_money(total)} gecumuleerd, meer dan het partnerbudget "
-                            f"{format_money(self.partner_budget)}.")
+            refusals.append(f"Totaal {formatting.money(total)} gecumuleerd, meer dan het partnerbudget "
+                            f"{formatting.money(self.partner_budget)}.")
         return warnings, refusals
 
 
@@ -169,7 +171,7 @@ def figures(claim: Claim, partner_ids: set[int] | None = None) -> ClaimFigures:
             certified[category_id] += decl - ded
     flat_declared = flat_rate_amounts(partner, declared, kinds)
     flat_certified = flat_rate_amounts(partner, certified, kinds)
-    labels = {fr.category_id: f"{format_percent(fr.rate)} {fr.basis.label}" for fr in partner.flat_rates}
+    labels = {fr.category_id: f"{formatting.percent(fr.rate)} {fr.basis.label}" for fr in partner.flat_rates}
     fixed = {t.category_id: t for t in db.session.scalars(
         select(ClaimCategoryTotal).where(ClaimCategoryTotal.claim_id == claim.id))}
     rows = []

@@ -3,75 +3,29 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import String, cast, select, union
-
+from ... import formatting
 from ...errors import DomainError, PermissionDenied
 from ...extensions import db
 from ...models import (
-    AuditEvent,
     Claim,
     ClaimLine,
     ClaimStatus,
     ErrorType,
-    Expenditure,
     ExpenditureStatus,
     LineStatus,
     User,
 )
 from ...models.types import utcnow
-from ...money import ZERO, format_money
-from ...permissions import can_verify, require
+from ...money import ZERO
+from ...permissions import can_verify, four_eyes_problem, require
 from .. import audit
 from ..audit import Actor
 from .workflow import record, transition
 
-# Four eyes: what makes a finance officer one of the preparers of a claim, who may then not verify it.
-# Only changes count; reading (opening a page, downloading evidence: 'document.downloaded') never does.
-PREPARING_CLAIM_ACTIONS = ("claim.lines_added", "claim.submitted")
-CHANGING_EXPENDITURE_ACTIONS = ("expenditure.created", "expenditure.updated", "expenditure.corrected",
-                                "expenditure.withdrawn", "document.attached")
-
-
-def own_lines(user: User, claim: Claim) -> list[int]:
-    """The expenditures of the claim that this user registered, changed, corrected or documented: lines
-    they created (by the form or an import), corrections of its lines they made, and lines with one of
-    CHANGING_EXPENDITURE_ACTIONS by them in the audit trail."""
-    in_claim = select(ClaimLine.expenditure_id).where(ClaimLine.claim_id == claim.id)
-    created = (select(ClaimLine.expenditure_id).join(Expenditure, ClaimLine.expenditure_id == Expenditure.id)
-               .where(ClaimLine.claim_id == claim.id, Expenditure.created_by_id == user.id))
-    corrected = select(Expenditure.corrects_id).where(Expenditure.corrects_id.in_(in_claim),
-                                                      Expenditure.created_by_id == user.id)
-    changed = (select(ClaimLine.expenditure_id)
-               .join(AuditEvent, AuditEvent.object_id == cast(ClaimLine.expenditure_id, String))
-               .where(ClaimLine.claim_id == claim.id, AuditEvent.project_id == claim.project_id,
-                      AuditEvent.object_type == "expenditure", AuditEvent.user_id == user.id,
-                      AuditEvent.action.in_(CHANGING_EXPENDITURE_ACTIONS)))
-    return sorted(set(db.session.scalars(union(created, corrected, changed))))
-
 
 def verifier_problem(user: User, claim: Claim) -> str | None:
-    """Why this user may not verify this claim, or None. Four eyes: a finance officer who did not put
-    lines into the claim or submit it (PREPARING_CLAIM_ACTIONS), and who registered, changed, corrected or
-    documented none of its expenditures (:func:`own_lines`)."""
-    if not can_verify(user, claim.partner.project):
-        return "Alleen een financieel medewerker verifieert declaraties."
-    prepared = set(db.session.scalars(select(AuditEvent.action).where(
-        AuditEvent.project_id == claim.project_id, AuditEvent.object_type == "claim",
-        AuditEvent.object_id == str(claim.id), AuditEvent.user_id == user.id,
-        AuditEvent.action.in_(PREPARING_CLAIM_ACTIONS))))
-    if claim.submitted_by_id == user.id or "claim.submitted" in prepared:
-        return ("Vier-ogenprincipe: u hebt deze declaratie zelf ingediend; een andere financieel medewerker "
-                "moet ze verifiëren.")
-    if "claim.lines_added" in prepared:
-        return ("Vier-ogenprincipe: u hebt zelf uitgaven in deze declaratie gezet; een andere financieel "
-                "medewerker moet ze verifiëren.")
-    own = own_lines(user, claim)
-    if own:
-        which = ", ".join(f"#{i}" for i in own[:20]) + (f" en nog {len(own) - 20}" if len(own) > 20 else "")
-        noun = "uitgave" if len(own) == 1 else "uitgaven"
-        return (f"Vier-ogenprincipe: u hebt {noun} {which} van deze declaratie zelf geregistreerd, gewijzigd, "
-                "gecorrigeerd of van bewijsstukken voorzien; een andere financieel medewerker moet ze verifiëren.")
-    return None
+    """Why this user may not verify this claim (four eyes), or None: see permissions.four_eyes_problem."""
+    return four_eyes_problem(user, claim)
 
 
 def require_verifier(user: User, claim: Claim) -> None:
@@ -112,8 +66,8 @@ def verify_line(actor: Actor, user: User, claim: Claim, line_id: int, *, deducti
     if park and deduction:
         raise DomainError("Een geparkeerde lijn krijgt geen korting: ze wordt niet aanvaard en niet afgewezen.")
     if deduction > max(line.declared_amount, ZERO):
-        raise DomainError(f"De korting ({format_money(deduction)}) is hoger dan het gedeclareerde bedrag "
-                          f"({format_money(line.declared_amount)}).")
+        raise DomainError(f"De korting ({formatting.money(deduction)}) is hoger dan het gedeclareerde bedrag "
+                          f"({formatting.money(line.declared_amount)}).")
     if deduction and (error_type is None or not comment):
         raise DomainError("Een korting vraagt een fouttype en een toelichting.")
     if error_type is not None and not deduction:

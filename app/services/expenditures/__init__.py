@@ -2,8 +2,10 @@
 register's actions (:mod:`.register`), possible double financing (:mod:`.duplicates`) and what the pages
 read (:mod:`.queries`)."""
 from .duplicates import Duplicate, duplicates_of
+from .queries import ExpenditureList, ExpenditurePage, expenditure_list, expenditure_or_404, expenditure_page
 from .register import correct, create, locking_claim, update, withdraw
 from .rules import FIELDS, ExpenditureData, InvalidExpenditure, ProjectLookups, budget_warning, validate
 
 __all__ = ["FIELDS", "Duplicate", "ExpenditureData", "InvalidExpenditure", "ProjectLookups", "budget_warning",
-           "correct", "create", "duplicates_of", "locking_claim", "update", "validate", "withdraw"]
+           "ExpenditureList", "ExpenditurePage", "correct", "create", "expenditure_list", "expenditure_or_404",
+           "expenditure_page", "duplicates_of", "locking_claim", "update", "validate", "withdraw"]

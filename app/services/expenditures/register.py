@@ -6,6 +6,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy import update as sa_update
 
+from ... import formatting
 from ...errors import DomainError, NotFound
 from ...extensions import db
 from ...models import (
@@ -21,7 +22,7 @@ from ...models import (
 )
 from ...models.claim import FINAL_STATES
 from ...models.types import utcnow
-from ...money import ZERO, format_money
+from ...money import ZERO
 from ...permissions import can_register_for, can_see_partner, require, role_label
 from .. import audit
 from ..audit import Actor
@@ -160,10 +161,11 @@ def correct(actor: Actor, user: User, original: Expenditure, amount: Decimal, pe
         Expenditure.corrects_id == original.id, Expenditure.status == ExpenditureStatus.ACTIVE)) or ZERO
     net = original.declared_amount + so_far + amount
     if net < 0:
-        raise DomainError(f"Na deze correctie zou de uitgave {format_money(net)} bedragen; minder dan nul kan niet.")
+        raise DomainError(f"Na deze correctie zou de uitgave {formatting.money(net)} bedragen; minder dan nul "
+                          "kan niet.")
     if net > original.eligible_amount:
-        raise DomainError(f"Na deze correctie zou het gedeclareerde bedrag ({format_money(net)}) hoger zijn dan "
-                          f"het subsidiabele bedrag van de factuur ({format_money(original.eligible_amount)}).")
+        raise DomainError(f"Na deze correctie zou het gedeclareerde bedrag ({formatting.money(net)}) hoger zijn dan "
+                          f"het subsidiabele bedrag van de factuur ({formatting.money(original.eligible_amount)}).")
     exp = Expenditure(
         project_id=original.project_id, partner_id=original.partner_id, category_id=original.category_id,
         period_id=period_id, internal_ref=original.internal_ref, supplier=original.supplier,

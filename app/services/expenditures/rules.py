@@ -7,10 +7,11 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from ... import formatting
 from ...errors import DomainError
 from ...extensions import db
 from ...models import BudgetLine, CostCategory, FlatRate, Partner, Project, ReportingPeriod
-from ...money import ZERO, format_money
+from ...money import ZERO
 
 FIELDS = ("category_id", "period_id", "internal_ref", "supplier", "invoice_number", "invoice_date",
           "payment_date", "description", "gross_amount", "vat_amount", "vat_recoverable", "declared_amount")
@@ -75,18 +76,18 @@ def validate(data: ExpenditureData, partner: Partner, lookups: ProjectLookups) -
     if period is None:
         errors.append(("period_id", "Kies een rapportageperiode van dit project."))
     elif data.payment_date and data.payment_date > period.end_date:
-        errors.append(("period_id", f"Betaald op {data.payment_date:%d-%m-%Y}, na het einde van {period.label} "
-                       f"({period.end_date:%d-%m-%Y}): kies de periode waarin de uitgave betaald is."))
+        errors.append(("period_id", f"Betaald op {formatting.day(data.payment_date)}, na het einde van {period.label} "
+                       f"({formatting.day(period.end_date)}): kies de periode waarin de uitgave betaald is."))
     for name, label in (("supplier", "Leverancier"), ("invoice_number", "Factuurnummer"),
                         ("description", "Omschrijving")):
         if not (getattr(data, name) or "").strip():
             errors.append((name, f"{label} is verplicht."))
     if data.payment_date and not (project.eligibility_start <= data.payment_date <= project.eligibility_end):
-        errors.append(("payment_date", f"De betaaldatum {data.payment_date:%d-%m-%Y} valt buiten de "
-                       f"subsidiabiliteitsperiode ({project.eligibility_start:%d-%m-%Y} – "
-                       f"{project.eligibility_end:%d-%m-%Y})."))
+        errors.append(("payment_date", f"De betaaldatum {formatting.day(data.payment_date)} valt buiten de "
+                       f"subsidiabiliteitsperiode ({formatting.day(project.eligibility_start)} – "
+                       f"{formatting.day(project.eligibility_end)})."))
     if data.invoice_date and data.invoice_date > project.eligibility_end:
-        errors.append(("invoice_date", f"De factuurdatum {data.invoice_date:%d-%m-%Y} valt na de "
+        errors.append(("invoice_date", f"De factuurdatum {formatting.day(data.invoice_date)} valt na de "
                        "subsidiabiliteitsperiode."))
     amounts = (("gross_amount", "Brutobedrag"), ("vat_amount", "Btw"), ("declared_amount", "Gedeclareerd bedrag"))
     for name, label in amounts:
@@ -100,8 +101,9 @@ def validate(data: ExpenditureData, partner: Partner, lookups: ProjectLookups) -
             eligible = data.gross_amount - (data.vat_amount if data.vat_recoverable else ZERO)
             if data.declared_amount > eligible:
                 reason = " min de terugvorderbare btw" if data.vat_recoverable else ""
-                errors.append(("declared_amount", f"Het gedeclareerde bedrag ({format_money(data.declared_amount)}) "
-                               f"is hoger dan het brutobedrag{reason} ({format_money(eligible)})."))
+                errors.append(("declared_amount", "Het gedeclareerde bedrag "
+                               f"({formatting.money(data.declared_amount)}) is hoger dan het brutobedrag{reason} "
+                               f"({formatting.money(eligible)})."))
         if data.declared_amount == 0:
             errors.append(("declared_amount", "Het gedeclareerde bedrag moet groter zijn dan nul."))
     return errors

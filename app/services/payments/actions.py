@@ -8,15 +8,16 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from ..errors import DomainError
-from ..extensions import db
-from ..models import Claim, ClaimStatus, Partner, PartnerTransfer, PaymentRequest, Project, User
-from ..models.types import utcnow
-from ..money import ZERO, format_money
-from ..permissions import can_manage_payments, require, role_label
-from . import audit
-from .audit import Actor
-from .claims import transition
+from ... import formatting
+from ...errors import DomainError
+from ...extensions import db
+from ...models import Claim, ClaimStatus, Partner, PartnerTransfer, PaymentRequest, Project, User
+from ...models.types import utcnow
+from ...money import ZERO
+from ...permissions import can_manage_payments, require, role_label
+from .. import audit
+from ..audit import Actor
+from ..claims.workflow import transition
 
 
 def _audit(actor, user, request: PaymentRequest, project: Project, action, before=None, after=None):
@@ -59,11 +60,11 @@ def record_received(actor: Actor, user: User, project: Project, request: Payment
     audit.serialise(request)
     if request.received_date is not None:
         raise DomainError(f"De betaling van betaalaanvraag {request.number} is al geboekt "
-                          f"({format_money(request.received_amount)} op {request.received_date:%d-%m-%Y}).")
+                          f"({formatting.money(request.received_amount)} op {formatting.day(request.received_date)}).")
     if amount != request.amount_requested:
-        raise DomainError(f"Het ontvangen bedrag ({format_money(amount)}) verschilt van het gevraagde "
-                          f"({format_money(request.amount_requested)}). Boek een betaling van het programma pas als "
-                          "ze volledig is; een afwijking wordt eerst als correctie op de declaraties verwerkt.")
+        raise DomainError(f"Het ontvangen bedrag ({formatting.money(amount)}) verschilt van het gevraagde "
+                          f"({formatting.money(request.amount_requested)}). Boek een betaling van het programma "
+                          "pas als ze volledig is; een afwijking wordt eerst als correctie op de declaraties verwerkt.")
     if received_on > utcnow().date():
         raise DomainError("De ontvangstdatum ligt in de toekomst.")
     request.received_date, request.received_amount = received_on, amount
@@ -112,15 +113,15 @@ def record_transfer(actor: Actor, user: User, project: Project, request: Payment
     if amount is None or amount <= 0:
         raise DomainError("Het doorgestorte bedrag moet groter zijn dan nul.")
     if share.outstanding == 0:
-        raise DomainError(f"{share.partner.name} heeft zijn volledige aandeel ({format_money(share.due)}) al "
+        raise DomainError(f"{share.partner.name} heeft zijn volledige aandeel ({formatting.money(share.due)}) al "
                           "ontvangen: een tweede betaling is niet mogelijk.")
     if amount > share.outstanding:
-        raise DomainError(f"Het bedrag ({format_money(amount)}) is hoger dan wat {share.partner.name} nog "
-                          f"tegoed heeft ({format_money(share.outstanding)}).")
+        raise DomainError(f"Het bedrag ({formatting.money(amount)}) is hoger dan wat {share.partner.name} nog "
+                          f"tegoed heeft ({formatting.money(share.outstanding)}).")
     transferred_total = db.session.scalar(select(func.coalesce(func.sum(PartnerTransfer.amount), ZERO)).where(
         PartnerTransfer.payment_request_id == request.id)) or ZERO
     if transferred_total + amount > request.received_amount:
-        raise DomainError(f"Er is maar {format_money(request.received_amount - transferred_total)} van de "
+        raise DomainError(f"Er is maar {formatting.money(request.received_amount - transferred_total)} van de "
                           "ontvangen betaling over om door te storten.")
     if transferred_on < request.received_date:
         raise DomainError("Een doorstorting kan niet vóór de ontvangst van de betaling liggen.")

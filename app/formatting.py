@@ -1,0 +1,46 @@
+"""The formatting of :mod:`reports.formatting` in the language of the current request: what templates use
+as filters and services use in messages. Templates format, they never compute."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from reports import formatting as fmt
+
+from .i18n import current_language
+
+
+def money(value, blank_zero: bool = False, sign: bool = True) -> str:
+    return fmt.money(value, current_language(), blank_zero=blank_zero, sign=sign)
+
+
+def number(value, decimals: int = 0) -> str:
+    return fmt.number(value, current_language(), decimals)
+
+
+def percent(value) -> str:
+    return fmt.percent(value, current_language())
+
+
+def share(part, whole) -> str:
+    return fmt.share(part, whole, current_language())
+
+
+def day(value: date | datetime | None) -> str:
+    return fmt.day(value, current_language())
+
+
+def moment(value: datetime | None, seconds: bool = False) -> str:
+    return fmt.moment(value, current_language(), seconds=seconds)
+
+
+def date_range(start: date | None, end: date | None) -> str:
+    return fmt.date_range(start, end, current_language())
+
+
+def kilobytes(size: int | None) -> str:
+    """A file size in kB, rounded up: 1 byte is 1 kB."""
+    return "" if size is None else f"{number((size + 1023) // 1024)} kB"
+
+
+FILTERS = {"money": money, "number": number, "percent": percent, "share": share, "day": day, "moment": moment,
+           "kilobytes": kilobytes}

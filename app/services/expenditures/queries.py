@@ -1,0 +1,110 @@
+"""What the expenditure pages read, scoped to the partners the user may see."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ...errors import NotFound
+from ...extensions import db
+from ...models import Claim, ClaimLine, ClaimStatus, Expenditure, ExpenditureStatus, LineStatus, Partner, Project, User
+from ...money import ZERO
+from ...permissions import require_partner, scoped, visible_partner_ids
+from .. import history
+from ..payments.actions import retention_until
+from .duplicates import Duplicate, duplicates_of
+
+PAGE_SIZE = 100
+STATUSES = ("active", "withdrawn", "all")
+
+
+@dataclass
+class ExpenditureList:
+    rows: list[Expenditure]
+    partner: Partner | None
+    status: str
+    page: int
+    pages: int
+    total_count: int
+    total_declared: Decimal
+    claims: dict[int, list[tuple[int, ClaimStatus, LineStatus]]]
+    duplicates: dict[int, list[Duplicate]]
+
+    @property
+    def prev_page(self) -> int | None:
+        return self.page - 1 if self.page > 1 else None
+
+    @property
+    def next_page(self) -> int | None:
+        return self.page + 1 if self.page < self.pages else None
+
+
+def expenditure_list(user: User, project: Project, partner_id: int | None, status: str, page: int,
+                     partners: list[Partner]) -> ExpenditureList:
+    """One page of the register: the filter's count and declared total from one aggregate query, then
+    the page's rows with their claims and possible double financing."""
+    query = scoped(select(Expenditure).where(Expenditure.project_id == project.id), Expenditure.partner_id,
+                   user, project)
+    if partner_id is None and len(partners) == 1:
+        partner_id = partners[0].id
+    partner = None
+    if partner_id:
+        partner = require_partner(user, db.session.get(Partner, partner_id), project)
+        query = query.where(Expenditure.partner_id == partner.id)
+    status = status if status in STATUSES else "active"
+    if status != "all":
+        query = query.where(Expenditure.status == ExpenditureStatus(status))
+    filtered = query.subquery()
+    total_count, total_declared = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(filtered.c.declared_amount), ZERO))).one()
+    pages = max(1, -(-total_count // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    rows = list(db.session.scalars(
+        query.order_by(Expenditure.payment_date.desc(), Expenditure.id.desc())
+        .options(joinedload(Expenditure.partner), joinedload(Expenditure.category), joinedload(Expenditure.period),
+                 selectinload(Expenditure.documents))
+        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
+    ids = [e.id for e in rows]
+    claims: dict[int, list] = {}
+    if ids:
+        for exp_id, claim_id, claim_status, line_status in db.session.execute(
+                select(ClaimLine.expenditure_id, Claim.id, Claim.status, ClaimLine.status)
+                .join(Claim, ClaimLine.claim_id == Claim.id).where(ClaimLine.expenditure_id.in_(ids))
+                .order_by(Claim.id)):
+            claims.setdefault(exp_id, []).append((claim_id, claim_status, line_status))
+    return ExpenditureList(rows, partner, status, page, pages, total_count, total_declared, claims,
+                           duplicates_of(project.id, ids, visible_partner_ids(user, project)))
+
+
+@dataclass
+class ExpenditurePage:
+    lines: list[tuple[ClaimLine, Claim]]
+    corrections: list[Expenditure]
+    duplicates: list[Duplicate]
+    retention_last: date | None
+    retention_until: date | None
+    history: list[history.Entry] = field(default_factory=list)
+
+
+def expenditure_or_404(user: User, project: Project, expenditure_id: int) -> Expenditure:
+    from ...permissions import require_visible
+    exp = db.session.get(Expenditure, expenditure_id)
+    if exp is None:
+        raise NotFound("Uitgave niet gevonden.")
+    return require_visible(user, exp, project)
+
+
+def expenditure_page(user: User, exp: Expenditure) -> ExpenditurePage:
+    project = exp.partner.project
+    lines = list(db.session.execute(select(ClaimLine, Claim).join(Claim, ClaimLine.claim_id == Claim.id)
+                                    .where(ClaimLine.expenditure_id == exp.id).order_by(Claim.id)).tuples())
+    corrections = list(db.session.scalars(select(Expenditure).where(Expenditure.corrects_id == exp.id)
+                                          .order_by(Expenditure.id)))
+    last, until = retention_until(project)
+    return ExpenditurePage(
+        lines=lines, corrections=corrections,
+        duplicates=duplicates_of(project.id, [exp.id], visible_partner_ids(user, project)).get(exp.id, []),
+        retention_last=last, retention_until=until, history=history.of_object(project.id, "expenditure", exp.id))

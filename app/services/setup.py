@@ -1,0 +1,206 @@
+"""Setting up a project: the project with its cost categories, its reporting periods, its partners with
+their budget, funding sources and flat rates. Every step is audited. The demo seed and the command line use
+these functions; an administrator's pages build on them."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from ..errors import DomainError
+from ..extensions import db
+from ..models import (
+    DEFAULT_CATEGORIES,
+    BudgetLine,
+    CategoryKind,
+    CostCategory,
+    FlatRate,
+    FlatRateBasis,
+    FundingKind,
+    FundingSource,
+    Membership,
+    Organisation,
+    Partner,
+    Programme,
+    Project,
+    ReportingPeriod,
+    User,
+)
+from ..money import ZERO
+from . import audit
+from .audit import Actor
+
+
+@dataclass(frozen=True)
+class ProjectData:
+    code: str
+    name: str
+    start_date: date
+    end_date: date
+    eligibility_start: date
+    eligibility_end: date
+    cofinancing_rate: Decimal  # EFRO, percent
+    efro_ceiling: Decimal  # the approved EFRO amount
+    flexibility_rate: Decimal = Decimal("10.00")
+
+
+@dataclass(frozen=True)
+class PartnerData:
+    organisation: str
+    country: str  # 'BE' or 'NL'
+    city: str | None = None
+    number: int | None = None  # PPn; the next free number when None
+    lead: bool = False
+    vat_recoverable: bool = False
+
+
+@dataclass
+class PartnerBudget:
+    """A partner's budget per (category kind, period number), its EFRO and other public co-financing."""
+
+    lines: dict[tuple[CategoryKind, int], Decimal]
+    efro: Decimal
+    other_public: list[tuple[str, Decimal]] = field(default_factory=list)
+    flat_rates: dict[CategoryKind, tuple[FlatRateBasis, Decimal]] = field(default_factory=dict)
+
+
+def programme(actor: Actor, code: str, name: str) -> Programme:
+    """The programme with this code, created if it does not exist."""
+    found = db.session.scalar(select(Programme).where(Programme.code == code))
+    if found is None:
+        found = Programme(code=code, name=name)
+        db.session.add(found)
+        db.session.flush()
+        audit.record(actor, "programme.created", object_type="programme", object_id=found.id,
+                     after={"code": code, "name": name})
+    return found
+
+
+def create_project(actor: Actor, prog: Programme, data: ProjectData) -> Project:
+    """A project with the default (Interreg) cost categories."""
+    code = data.code.strip()
+    if not code or len(code) > 20:
+        raise DomainError("Een projectcode heeft 1 tot 20 tekens.")
+    if db.session.scalar(select(Project.id).where(Project.code == code)) is not None:
+        raise DomainError(f"Er bestaat al een project met code {code}.")
+    if data.end_date < data.start_date or data.eligibility_end < data.eligibility_start:
+        raise DomainError("Een einddatum ligt vóór de begindatum.")
+    if not (Decimal(0) < data.cofinancing_rate <= Decimal(100)):
+        raise DomainError("De cofinancieringsgraad ligt tussen 0 en 100%.")
+    project = Project(programme_id=prog.id, code=code, name=data.name.strip(), start_date=data.start_date,
+                      end_date=data.end_date, eligibility_start=data.eligibility_start,
+                      eligibility_end=data.eligibility_end, cofinancing_rate=data.cofinancing_rate,
+                      efro_ceiling=data.efro_ceiling, flexibility_rate=data.flexibility_rate)
+    db.session.add(project)
+    db.session.flush()
+    db.session.add_all(CostCategory(project_id=project.id, kind=kind, name=label, position=position)
+                       for position, (kind, label) in enumerate(DEFAULT_CATEGORIES, start=1))
+    db.session.flush()
+    audit.record(actor, "project.created", object_type="project", object_id=project.id, project_id=project.id,
+                 after={"code": code, "name": project.name, "start_date": data.start_date,
+                        "end_date": data.end_date, "cofinancing_rate": data.cofinancing_rate,
+                        "efro_ceiling": data.efro_ceiling, "flexibility_rate": data.flexibility_rate})
+    return project
+
+
+def add_period(actor: Actor, project: Project, start: date, end: date) -> ReportingPeriod:
+    """The next reporting period: it starts after the previous one ends."""
+    if end < start:
+        raise DomainError("Een periode eindigt niet vóór ze begint.")
+    last = db.session.scalar(select(ReportingPeriod).where(ReportingPeriod.project_id == project.id)
+                             .order_by(ReportingPeriod.number.desc()).limit(1))
+    if last is not None and start <= last.end_date:
+        raise DomainError(f"De periode moet na {last.label} beginnen.")
+    period = ReportingPeriod(project_id=project.id, number=(last.number + 1) if last else 1, start_date=start,
+                             end_date=end)
+    db.session.add(period)
+    db.session.flush()
+    audit.record(actor, "period.created", object_type="reporting_period", object_id=period.id,
+                 project_id=project.id, after={"number": period.number, "start_date": start, "end_date": end})
+    return period
+
+
+def organisation(name: str, country: str, city: str | None = None) -> Organisation:
+    """The organisation with this name, created if it does not exist."""
+    found = db.session.scalar(select(Organisation).where(Organisation.name == name))
+    if found is None:
+        found = Organisation(name=name, country=country, city=city)
+        db.session.add(found)
+        db.session.flush()
+    return found
+
+
+def add_partner(actor: Actor, project: Project, data: PartnerData) -> Partner:
+    if data.country not in ("BE", "NL"):
+        raise DomainError("Een partner is Belgisch (BE) of Nederlands (NL).")
+    org = organisation(data.organisation.strip(), data.country, data.city)
+    if db.session.scalar(select(Partner.id).where(Partner.project_id == project.id,
+                                                  Partner.organisation_id == org.id)) is not None:
+        raise DomainError(f"{org.name} is al partner van {project.code}.")
+    if data.lead and db.session.scalar(select(Partner.id).where(Partner.project_id == project.id,
+                                                                Partner.is_lead)) is not None:
+        raise DomainError(f"{project.code} heeft al een leadpartner.")
+    number = data.number or (db.session.scalar(select(func.max(Partner.number))
+                                               .where(Partner.project_id == project.id)) or 0) + 1
+    partner = Partner(project_id=project.id, organisation_id=org.id, number=number, is_lead=data.lead,
+                      country=data.country, vat_recoverable=data.vat_recoverable)
+    db.session.add(partner)
+    db.session.flush()
+    audit.record(actor, "partner.created", object_type="partner", object_id=partner.id, project_id=project.id,
+                 after={"organisation": org.name, "number": number, "lead": data.lead, "country": data.country,
+                        "vat_recoverable": data.vat_recoverable})
+    return partner
+
+
+def set_initial_budget(actor: Actor, partner: Partner, budget: PartnerBudget) -> None:
+    """The approved budget of a new partner (no budget yet), its funding and flat rates, in one step. The
+    EFRO is given as in the subsidy decision (often rounded down to the euro); the project's EFRO total
+    may not exceed the approved amount."""
+    project = partner.project
+    if db.session.scalar(select(BudgetLine.id).where(BudgetLine.partner_id == partner.id).limit(1)):
+        raise DomainError(f"{partner.name} heeft al een budget; wijzig het per budgetlijn.")
+    categories = {c.kind: c.id for c in db.session.scalars(
+        select(CostCategory).where(CostCategory.project_id == project.id))}
+    periods = {p.number: p.id for p in db.session.scalars(
+        select(ReportingPeriod).where(ReportingPeriod.project_id == project.id))}
+    rows = []
+    for (kind, number), amount in budget.lines.items():
+        if kind not in categories or number not in periods:
+            raise DomainError(f"Kostencategorie {kind} of periode {number} bestaat niet in {project.code}.")
+        if amount < 0:
+            raise DomainError("Een budgetbedrag mag niet negatief zijn.")
+        rows.append({"partner_id": partner.id, "category_id": categories[kind], "period_id": periods[number],
+                     "amount": amount})
+    total = sum((r["amount"] for r in rows), ZERO)
+    other = sum((amount for _, amount in budget.other_public), ZERO)
+    if budget.efro + other > total:
+        raise DomainError(f"EFRO en andere cofinanciering samen zijn meer dan het budget van {partner.name}.")
+    efro_elsewhere = db.session.scalar(
+        select(func.coalesce(func.sum(FundingSource.amount), ZERO)).join(Partner)
+        .where(Partner.project_id == project.id, FundingSource.kind == FundingKind.EFRO)) or ZERO
+    if efro_elsewhere + budget.efro > project.efro_ceiling:
+        raise DomainError(f"Het EFRO van {project.code} zou boven de goedgekeurde steun uitkomen.")
+    if rows:
+        db.session.execute(db.insert(BudgetLine), rows)
+    db.session.add(FundingSource(partner_id=partner.id, kind=FundingKind.EFRO, name="EFRO", amount=budget.efro))
+    for name, amount in budget.other_public:
+        db.session.add(FundingSource(partner_id=partner.id, kind=FundingKind.OTHER_PUBLIC, name=name, amount=amount))
+    for kind, (basis, rate) in budget.flat_rates.items():
+        if kind not in categories:
+            raise DomainError(f"Kostencategorie {kind} bestaat niet in {project.code}.")
+        db.session.add(FlatRate(partner_id=partner.id, category_id=categories[kind], basis=basis, rate=rate))
+    db.session.flush()
+    audit.record(actor, "partner.budget_set", object_type="partner", object_id=partner.id, project_id=project.id,
+                 after={"budget_total": total, "budget_lines": len(rows), "efro": budget.efro,
+                        "other_public": {name: amount for name, amount in budget.other_public},
+                        "flat_rates": {k.value: f"{r}% {b.value}" for k, (b, r) in budget.flat_rates.items()}})
+
+
+def projects_of(user: User) -> list[tuple[Project, list[str]]]:
+    """The projects the user has a role in, with the labels of those roles."""
+    projects = db.session.scalars(
+        select(Project).join(Membership, Membership.project_id == Project.id)
+        .where(Membership.user_id == user.id).distinct().order_by(Project.code)).all()
+    return [(p, sorted(r.label for r in user.roles_in(p.id))) for p in projects]
