@@ -1,4 +1,4 @@
-"""Command-line interface: flask seed-demo, flask create-user, flask audit verify."""
+"""Command-line interface: flask seed-demo, flask create-user, flask audit verify | head | public-key."""
 from __future__ import annotations
 
 import sys
@@ -87,3 +87,33 @@ def register_cli(app: Flask) -> None:
             click.echo(f"UNTRUSTED: checkpoint log {check.log_path}, {problem}", err=True)
         if not report.ok:
             sys.exit(1)
+
+    @audit_group.command("head")
+    def audit_head():
+        """Print the head of the chain and the newest signed checkpoint (its log line), to publish."""
+        from flask import current_app
+
+        from .services import checkpoints
+        from .services.audit import chain_head
+        count, head = chain_head()
+        click.echo(f"head: {count} events, hash {head}")
+        path = current_app.config["AUDIT_CHECKPOINT_LOG"]
+        reading = checkpoints.read_log(path, checkpoints.signer_for(current_app))
+        if reading.newest is not None:
+            click.echo(f"checkpoint: {reading.newest.to_line()}")
+        elif reading.exists:
+            click.echo(f"checkpoint: none valid in {path}")
+        else:
+            click.echo(f"checkpoint: none (no checkpoint log at {path})")
+        for problem in reading.problems:
+            click.echo(f"UNTRUSTED: checkpoint log {path}, {problem}", err=True)
+
+    @audit_group.command("public-key")
+    def audit_public_key():
+        """Print the key id and the public key (PEM) that verifies the checkpoints, for auditors."""
+        from flask import current_app
+
+        from .services import checkpoints
+        signer = checkpoints.signer_for(current_app)
+        click.echo(f"key id: {signer.key_id}")
+        click.echo(signer.public_pem(), nl=False)

@@ -1,7 +1,10 @@
 """The command line: flask create-user, flask seed-demo and flask audit."""
+import base64
+import hashlib
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 from sqlalchemy import select
 
 from app.extensions import db
@@ -62,3 +65,30 @@ def test_a_cli_command_that_writes_events_writes_a_checkpoint(app):
     assert result.exit_code == 0, result.output
     [new_line] = log.read_text().splitlines()[len(lines):]
     assert Checkpoint.from_line(new_line).count == chain_head()[0]
+
+
+def test_audit_head_prints_the_head_and_the_newest_checkpoint(app):
+    runner = app.test_cli_runner()
+    count, head = chain_head()
+    newest = Path(app.config["AUDIT_CHECKPOINT_LOG"]).read_text().splitlines()[-1]
+    result = runner.invoke(args=["audit", "head"])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"head: {count} events, hash {head}\ncheckpoint: {newest}\n"
+    assert Checkpoint.from_line(newest).count == count
+
+    Path(app.config["AUDIT_CHECKPOINT_LOG"]).unlink()
+    result = runner.invoke(args=["audit", "head"])
+    assert result.exit_code == 0 and "checkpoint: none (no checkpoint log at" in result.output
+
+
+def test_audit_public_key_prints_the_key_id_and_the_pem(app):
+    result = app.test_cli_runner().invoke(args=["audit", "public-key"])
+    assert result.exit_code == 0, result.output
+    first_line, pem = result.output.split("\n", 1)
+    public_key = serialization.load_pem_public_key(pem.encode())
+    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    assert first_line == f"key id: {hashlib.sha256(raw).hexdigest()[:16]}"
+    assert pem.startswith("-----BEGIN PUBLIC KEY-----\n") and pem.endswith("-----END PUBLIC KEY-----\n")
+    # it verifies the checkpoints in the log
+    newest = Checkpoint.from_line(Path(app.config["AUDIT_CHECKPOINT_LOG"]).read_text().splitlines()[-1])
+    public_key.verify(base64.b64decode(newest.signature), newest.signed_text())
