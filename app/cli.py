@@ -1,4 +1,4 @@
-"""Command-line interface: flask seed-demo, flask create-user, flask audit verify."""
+"""Command-line interface: flask seed-demo, flask create-user, flask audit verify | head | public-key."""
 from __future__ import annotations
 
 import sys
@@ -62,12 +62,58 @@ def register_cli(app: Flask) -> None:
 
     @audit_group.command("verify")
     def audit_verify():
-        """Walk the hash chain; exit 1 and name the first broken event if it is not intact."""
-        from .services.audit import verify_chain
+        """Walk the hash chain and compare it with the newest signed checkpoint.
+
+        Exit 0 when the chain is intact and matches the newest checkpoint, or when there is no checkpoint
+        log yet (a fresh install: a warning says so). Exit 1 when a link is broken, when events the
+        checkpoint covers are missing or differ, or when the checkpoint log cannot be trusted (a line that
+        does not parse or whose signature does not verify)."""
+        from .services.audit import NOT_COMPARED, verify_chain
         report = verify_chain()
-        if report.ok:
+        check = report.checkpoint
+        if not report.chain_ok:
+            click.echo(f"BROKEN: audit event {report.broken_seq}: {report.reason} "
+                       f"({report.count} events before it are intact)", err=True)
+        elif check.ok:
             click.echo(f"OK: audit chain intact, {report.count} events, head {report.head}")
-            return
-        click.echo(f"BROKEN: audit event {report.broken_seq}: {report.reason} "
-                   f"({report.count} events before it are intact)", err=True)
-        sys.exit(1)
+        else:
+            click.echo(f"The chain in the database links up: {report.count} events, head {report.head}")
+        if check.ok:
+            click.echo(f"{'WARNING' if check.warning else 'OK'}: {check.message}")
+        else:
+            label = "NOT COMPARED" if check.status == NOT_COMPARED else "BROKEN"
+            click.echo(f"{label}: {check.message}", err=True)
+        for problem in check.problems:
+            click.echo(f"UNTRUSTED: checkpoint log {check.log_path}, {problem}", err=True)
+        if not report.ok:
+            sys.exit(1)
+
+    @audit_group.command("head")
+    def audit_head():
+        """Print the head of the chain and the newest signed checkpoint (its log line), to publish."""
+        from flask import current_app
+
+        from .services import checkpoints
+        from .services.audit import chain_head
+        count, head = chain_head()
+        click.echo(f"head: {count} events, hash {head}")
+        path = current_app.config["AUDIT_CHECKPOINT_LOG"]
+        reading = checkpoints.read_log(path, checkpoints.signer_for(current_app))
+        if reading.newest is not None:
+            click.echo(f"checkpoint: {reading.newest.to_line()}")
+        elif reading.exists:
+            click.echo(f"checkpoint: none valid in {path}")
+        else:
+            click.echo(f"checkpoint: none (no checkpoint log at {path})")
+        for problem in reading.problems:
+            click.echo(f"UNTRUSTED: checkpoint log {path}, {problem}", err=True)
+
+    @audit_group.command("public-key")
+    def audit_public_key():
+        """Print the key id and the public key (PEM) that verifies the checkpoints, for auditors."""
+        from flask import current_app
+
+        from .services import checkpoints
+        signer = checkpoints.signer_for(current_app)
+        click.echo(f"key id: {signer.key_id}")
+        click.echo(signer.public_pem(), nl=False)

@@ -32,6 +32,14 @@ class Config:
         self.LOGIN_FAILURE_WINDOW_MINUTES = int(env.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
         self.MAX_UPLOAD_MB = int(env.get("MAX_UPLOAD_MB", "20"))
         self.DOCUMENT_DIR = env.get("DOCUMENT_DIR") or str(Path(instance_path) / "documents")
+        # Signed checkpoints of the audit chain (app/services/checkpoints.py): the Ed25519 private key as
+        # PEM or base64, or else a key file (created with mode 0600 on first use); and the append-only log
+        # of checkpoints. Both belong outside the database, and the key outside the database's backups.
+        self.AUDIT_SIGNING_KEY = env.get("AUDIT_SIGNING_KEY") or None
+        self.AUDIT_SIGNING_KEY_FILE = env.get("AUDIT_SIGNING_KEY_FILE") or str(
+            Path(instance_path) / "audit-signing-key.pem")
+        self.AUDIT_CHECKPOINT_LOG = env.get("AUDIT_CHECKPOINT_LOG") or str(
+            Path(instance_path) / "audit-checkpoints.log")
         for key, value in (overrides or {}).items():
             setattr(self, key, value)
         # Request bodies may carry several evidence files, each up to MAX_UPLOAD_MB.

@@ -96,7 +96,9 @@ def main(argv: list[str]) -> int:
         from app.demo import seed_demo
 
         app = create_app({"SQLALCHEMY_DATABASE_URI": db_url, "TESTING": True, "SECRET_KEY": "bench",
-                          "DOCUMENT_DIR": str(Path(tmp) / "documents")})
+                          "DOCUMENT_DIR": str(Path(tmp) / "documents"), "AUDIT_SIGNING_KEY": None,
+                          "AUDIT_SIGNING_KEY_FILE": str(Path(tmp) / "audit-signing-key.pem"),
+                          "AUDIT_CHECKPOINT_LOG": str(Path(tmp) / "audit-checkpoints.log")})
         with app.app_context():
             start = time.perf_counter()
             upgrade()

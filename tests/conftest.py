@@ -22,6 +22,7 @@ from app.config import normalise_database_url
 from app.extensions import db
 
 DEMO_PASSWORD = "cofund-demo-2026"
+CHECKPOINT_KEY, CHECKPOINT_LOG = "audit-signing-key.pem", "audit-checkpoints.log"
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
 
@@ -86,6 +87,10 @@ def make_app(url: str, tmp_path: Path, **overrides):
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
         "DOCUMENT_DIR": str(tmp_path / "documents"),
+        # The audit chain's signed checkpoints: each app its own log and key, never the environment's.
+        "AUDIT_SIGNING_KEY": None,
+        "AUDIT_SIGNING_KEY_FILE": str(tmp_path / CHECKPOINT_KEY),
+        "AUDIT_CHECKPOINT_LOG": str(tmp_path / CHECKPOINT_LOG),
         **overrides,
     }
     return create_app(config)
@@ -126,9 +131,14 @@ def app(request, databases, tmp_path):
     template = ("tpl_empty" if request.node.get_closest_marker("empty_db") else
                 "tpl_history" if request.node.get_closest_marker("demo_history") else "tpl_demo")
     name = "t" + uuid.uuid4().hex[:12]
-    template_documents = databases.document_templates / template / "documents"
-    if template_documents.exists():  # the demo's evidence files belong with its database
-        shutil.copytree(template_documents, tmp_path / "documents")
+    # The demo's evidence files, and the checkpoints of its audit chain with their key, belong with its
+    # database: a clone without them would be a database whose signed history was lost.
+    template_files = databases.document_templates / template
+    if (template_files / "documents").exists():
+        shutil.copytree(template_files / "documents", tmp_path / "documents")
+    for file_name in (CHECKPOINT_KEY, CHECKPOINT_LOG):
+        if (template_files / file_name).exists():
+            shutil.copy2(template_files / file_name, tmp_path / file_name)
     app = make_app(databases.clone(template, name), tmp_path)
     ctx = app.app_context()
     ctx.push()

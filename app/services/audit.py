@@ -1,20 +1,26 @@
-"""The one audit-event writer, and the verification of the hash chain."""
+"""The one audit-event writer, the signed checkpoint after every transaction that wrote events, and the
+verification of the hash chain against the newest checkpoint."""
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 
-from sqlalchemy import select, text
+from flask import current_app
+from sqlalchemy import event, select, text
 
 from ..extensions import db
 from ..models import GENESIS_HASH, AuditEvent
 from ..models.types import utcnow
+from . import checkpoints
+from .checkpoints import Checkpoint
 
 PG_AUDIT_LOCK_KEY = 0x0C0F0AD1  # pg_advisory_xact_lock key that serialises appends to the chain
+_HEAD = "cofund.audit.head"  # session.info: (seq, hash) of the newest event recorded in this transaction
+_SAVEPOINT_HEADS = "cofund.audit.savepoint_heads"  # session.info: that head when each open savepoint began
 
 
 @dataclass(frozen=True)
@@ -112,36 +118,164 @@ def record(actor: Actor, action: str, *, role: str = "", object_type: str | None
     ev.hash = compute_hash(prev_hash, ev)
     session.add(ev)
     session.flush()
+    session.info[_HEAD] = (ev.seq, ev.hash)
     return ev
+
+
+# Checkpoints: the session remembers the head that record() wrote in the current transaction; once the
+# transaction is committed, that head is signed and appended to the checkpoint log (no query on commit).
+# A rollback forgets it; a rolled-back savepoint restores the head from before the savepoint. Listening
+# on db.session listens on its Session class, once, for every app: requests and CLI commands alike.
+
+@event.listens_for(db.session, "after_transaction_create")
+def _savepoint_began(session, transaction):
+    if transaction.nested:
+        session.info.setdefault(_SAVEPOINT_HEADS, {})[transaction] = session.info.get(_HEAD)
+
+
+@event.listens_for(db.session, "after_soft_rollback")
+def _rolled_back(session, previous_transaction):
+    if previous_transaction.nested:
+        saved = session.info.get(_SAVEPOINT_HEADS, {})
+        if previous_transaction in saved:
+            session.info[_HEAD] = saved.pop(previous_transaction)
+    elif previous_transaction.parent is None:
+        _forget_head(session)
+
+
+@event.listens_for(db.session, "after_transaction_end")
+def _transaction_ended(session, transaction):
+    if transaction.parent is None:  # committed, rolled back or closed: nothing is pending any more
+        _forget_head(session)
+
+
+def _forget_head(session) -> None:
+    session.info.pop(_HEAD, None)
+    session.info.pop(_SAVEPOINT_HEADS, None)
+
+
+@event.listens_for(db.session, "before_commit")
+def _load_signing_key(session):
+    """A signing key that cannot be loaded refuses the commit before it happens (the key is loaded once
+    per app; after that this costs nothing)."""
+    if session.info.get(_HEAD) is not None:
+        checkpoints.signer_for(current_app)
+
+
+@event.listens_for(db.session, "after_commit")
+def _write_checkpoint(session):
+    if session.in_nested_transaction():  # a savepoint was released, the transaction goes on
+        return
+    head = session.info.pop(_HEAD, None)
+    if head is None:
+        return
+    try:
+        checkpoints.write_checkpoint(current_app, *head)
+    except Exception:
+        # The transaction is committed: raising now would report a change that was made as failed. The
+        # next checkpoint covers these events too; until then verify reports them as not yet covered.
+        current_app.logger.exception("audit checkpoint for %s events not written to %s",
+                                     head[0], current_app.config["AUDIT_CHECKPOINT_LOG"])
+
+
+MATCHES, NO_LOG, NO_CHECKPOINT, MISSING, REWRITTEN, NOT_COMPARED = (
+    "matches", "no_log", "no_checkpoint", "missing", "rewritten", "not_compared")
+
+
+@dataclass
+class CheckpointCheck:
+    """The chain compared with the newest signed checkpoint in the checkpoint log."""
+
+    status: str
+    message: str
+    log_path: str
+    checkpoint: Checkpoint | None = None
+    problems: list[str] = field(default_factory=list)  # log lines that cannot be trusted
+    uncovered: int = 0  # events after the checkpoint (its write failed, or it is being written)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (MATCHES, NO_LOG) and not self.problems
+
+    @property
+    def warning(self) -> bool:
+        """Acceptable, but not the full guarantee: no log yet, or events not yet covered."""
+        return self.status == NO_LOG or self.uncovered > 0
 
 
 @dataclass
 class ChainReport:
-    ok: bool
-    count: int
+    chain_ok: bool  # every link verifies
+    count: int  # events that verify, in order from the first
     head: str
     broken_seq: int | None = None
     reason: str = ""
+    checkpoint: CheckpointCheck | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.chain_ok and (self.checkpoint is None or self.checkpoint.ok)
+
+
+def _link_problem(ev: AuditEvent, expected_seq: int, prev_hash: str) -> str | None:
+    if ev.seq != expected_seq:
+        return f"expected event {expected_seq}, found {ev.seq} (an event is missing)"
+    if ev.prev_hash != prev_hash:
+        return "prev_hash does not match the event before"
+    if compute_hash(prev_hash, ev) != ev.hash:
+        return "content does not match its hash (altered)"
+    return None
 
 
 def verify_chain(batch: int = 1000) -> ChainReport:
-    """Walk the whole chain in order and name the first broken link."""
-    prev_hash, expected_seq, count = GENESIS_HASH, 1, 0
+    """Walk the whole chain in order, name the first broken link, and compare the chain with the newest
+    signed checkpoint. The log is read first: every checkpoint in it was written after its transaction
+    committed, so the walk that follows sees at least the events it covers."""
+    reading = checkpoints.read_log(current_app.config["AUDIT_CHECKPOINT_LOG"],
+                                   checkpoints.signer_for(current_app))
+    target = reading.newest.count if reading.newest else None
+    prev_hash, count, broken_seq, reason, hash_at_target = GENESIS_HASH, 0, None, "", None
     stmt = select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch)
     with db.session.execute(stmt) as result:
         for ev in result.scalars():
-            if ev.seq != expected_seq:
-                return ChainReport(False, count, prev_hash, ev.seq,
-                                   f"expected event {expected_seq}, found {ev.seq} (an event is missing)")
-            if ev.prev_hash != prev_hash:
-                return ChainReport(False, count, prev_hash, ev.seq,
-                                   "prev_hash does not match the event before")
-            if compute_hash(prev_hash, ev) != ev.hash:
-                return ChainReport(False, count, prev_hash, ev.seq,
-                                   "content does not match its hash (altered)")
-            prev_hash, expected_seq, count = ev.hash, expected_seq + 1, count + 1
+            problem = _link_problem(ev, count + 1, prev_hash)
+            if problem:
+                broken_seq, reason = ev.seq, problem
+                break
+            prev_hash, count = ev.hash, count + 1
+            if ev.seq == target:
+                hash_at_target = ev.hash
             db.session.expunge(ev)
-    return ChainReport(True, count, prev_hash)
+    check = _compare_with_checkpoint(reading, count, hash_at_target, chain_ok=broken_seq is None)
+    return ChainReport(broken_seq is None, count, prev_hash, broken_seq, reason, check)
+
+
+def _compare_with_checkpoint(reading, count: int, hash_at_checkpoint: str | None,
+                             chain_ok: bool) -> CheckpointCheck:
+    cp = reading.newest
+    if not reading.exists:
+        return CheckpointCheck(NO_LOG, f"no signed checkpoint to compare against (no checkpoint log at "
+                               f"{reading.path})", reading.path)
+    if cp is None:
+        return CheckpointCheck(NO_CHECKPOINT, f"the checkpoint log {reading.path} holds no valid checkpoint",
+                               reading.path, None, reading.problems)
+    if hash_at_checkpoint is not None and hash_at_checkpoint != cp.head:
+        return CheckpointCheck(REWRITTEN, f"event {cp.count} differs from the signed checkpoint of {cp.time}: "
+                               "the chain was rewritten", reading.path, cp, reading.problems)
+    if hash_at_checkpoint is None and not chain_ok:
+        return CheckpointCheck(NOT_COMPARED, f"the chain breaks before the signed checkpoint of {cp.time} "
+                               f"({cp.count} events), so it was not compared with it", reading.path, cp,
+                               reading.problems)
+    if hash_at_checkpoint is None:
+        missing = f"event {cp.count} is" if count + 1 == cp.count else f"events {count + 1} to {cp.count} are"
+        return CheckpointCheck(MISSING, f"{missing} missing: the checkpoint of {cp.time} covers {cp.count} "
+                               f"events, the database holds {count}", reading.path, cp, reading.problems)
+    uncovered = count - cp.count if chain_ok else 0
+    message = f"matches the signed checkpoint of {cp.time} ({cp.count} events, key {cp.key_id})"
+    if uncovered:
+        later = "the event after it is" if uncovered == 1 else f"the {uncovered} events after it are"
+        message += f"; {later} not yet covered by a checkpoint"
+    return CheckpointCheck(MATCHES, message, reading.path, cp, reading.problems, uncovered)
 
 
 def chain_head() -> tuple[int, str]:
