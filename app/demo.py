@@ -7,12 +7,13 @@ The demo password is for demonstration only.
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_FLOOR, Decimal
 
 from sqlalchemy import select
 
 from reports.demo_invoice import Invoice, invoice_pdf
+from reports.formatting import LOCAL_TZ
 
 from .extensions import db
 from .models import (
@@ -28,6 +29,7 @@ from .models import (
     Role,
     User,
 )
+from .models.types import clock_at
 from .money import floor_cent, fund_share, to_money
 from .services import setup
 from .services.accounts import create_user, grant_membership
@@ -121,6 +123,14 @@ def _seed_project(actor: Actor, prog: Programme, code: str, name: str, start: da
 def seed_demo(history: bool = True) -> dict:
     """Load the demo; returns counts of what it created (all zero on a second run). ``history`` adds
     LES's expenditures, claims and payments (the tests build on the budget alone unless they ask)."""
+    with clock_at(_at(date(2019, 9, 2))):  # the project was approved in 2019
+        result = _seed_setup()
+    if history:
+        _seed_history(db.session.scalar(select(Project).where(Project.code == "LES")))
+    return result
+
+
+def _seed_setup() -> dict:
     actor = Actor.system("seed-demo")
     programme = setup.programme(actor, "IVLNL-V", "Interreg V Vlaanderen-Nederland 2014-2020")
     les = _seed_project(actor, programme, "LES", "Lerende Euregio Scheldemond", date(2019, 10, 1),
@@ -148,8 +158,6 @@ def seed_demo(history: bool = True) -> dict:
             created_users += 1
         for project, role, partner in grants:
             grant_membership(actor, user, project, role, partner)
-    if history:
-        _seed_history(les)
     return {"users_created": created_users}
 
 
@@ -206,10 +214,17 @@ def _invoice_pdf(exp) -> bytes:
                                exp.partner.name, exp.description, exp.gross_amount, exp.vat_amount))
 
 
+def _at(day: date, hour: int = 9) -> datetime:
+    """A moment of the demo story, in local (Brussels) time."""
+    return datetime.combine(day, time(hour), tzinfo=LOCAL_TZ)
+
+
 def _seed_history(les: Project) -> None:
-    """A realistic claim history for LES, made through the services (so it is audited and follows
-    every rule): certified and paid claims of three partners, one claim in verification with deductions
-    and a parked line, and one draft. Skipped when LES already has claims."""
+    """A realistic claim history for LES, made through the services (so it is audited and follows every
+    rule), on a demo clock that follows the project's periods: period-1 claims of three partners submitted
+    in April 2020, certified in June and paid in September 2020; Howest's period-2 claim in verification
+    (a deduction, a parked line, the rest to do) and Odisee's period-2 draft in October 2020. Skipped when
+    LES already has claims."""
     from .models import Claim, ClaimLine, ErrorType
     from .services import claims, documents, expenditures, payments
     from .services.expenditures import ExpenditureData
@@ -221,15 +236,17 @@ def _seed_history(les: Project) -> None:
     categories = {c.kind: c for c in db.session.scalars(select(CostCategory).where(CostCategory.project_id == les.id))}
     periods = {p.number: p for p in db.session.scalars(
         select(ReportingPeriod).where(ReportingPeriod.project_id == les.id))}
-    made = {}
-    for (org_name, period_no), rows in _LINES.items():
+
+    def prepare(org_name, period_no):
+        """The partner registers its expenditures with their invoices and puts them in a claim."""
         partner = db.session.scalar(select(Partner).join(Organisation).where(
             Partner.project_id == les.id, Organisation.name == org_name))
         user = db.session.scalar(select(User).join(User.memberships).where(
             User.email.like("partner.%"), Membership.partner_id == partner.id))
         who = Actor(user.id, user.email, "127.0.0.1")
         exps = []
-        for n, (kind, supplier, invoice, paid_on, description, gross, vat) in enumerate(rows, 1):
+        for n, (kind, supplier, invoice, paid_on, description, gross, vat) in enumerate(
+                _LINES[(org_name, period_no)], 1):
             gross, vat = Decimal(gross), Decimal(vat)
             declared = gross - vat if partner.vat_recoverable or vat else gross
             exps.append(expenditures.create(who, user, partner, ExpenditureData(
@@ -243,43 +260,65 @@ def _seed_history(les: Project) -> None:
                                                _invoice_pdf(exp))])
         claim = claims.create_claim(who, user, partner, periods[period_no].id)
         claims.add_lines(who, user, claim, [e.id for e in exps])
-        made[(org_name, period_no)] = (claim, exps, who, user)
+        return claim, who, user
 
     def lines_of(claim):
         return db.session.scalars(select(ClaimLine).where(ClaimLine.claim_id == claim.id)
                                   .order_by(ClaimLine.id)).all()
 
-    for key in [("Howest", 1), ("Odisee", 1), ("TUA West", 1), ("Howest", 2)]:
-        claim, _, who, user = made[key]
+    # Period 1 (1 October 2019 - 31 March 2020): claims submitted in April 2020.
+    made = {}
+    for key, day in [(("Howest", 1), date(2020, 4, 14)), (("Odisee", 1), date(2020, 4, 15)),
+                     (("TUA West", 1), date(2020, 4, 16))]:
+        with clock_at(_at(day)):
+            claim, who, user = prepare(*key)
+            claims.submit(who, user, claim)
+        made[key] = claim
+    # Verified in May (one deduction each for Howest and TUA West), certified in June.
+    for (key, cut), day in zip([
+            (("Howest", 1), (2, "250.00", ErrorType.INELIGIBLE, "Drinks bij de brochurevoorstelling zijn niet "
+                                                                "subsidiabel.")),
+            (("Odisee", 1), None),
+            (("TUA West", 1), (1, "1200.00", ErrorType.PROCUREMENT, "Slechts één offerte gevraagd; forfaitaire "
+                                                                    "correctie."))],
+            [date(2020, 5, 4), date(2020, 5, 6), date(2020, 5, 11)], strict=True):
+        claim = made[key]
+        with clock_at(_at(day, 10)):
+            claims.start_verification(fin, finance, claim)
+            for i, line in enumerate(lines_of(claim)):
+                if cut and i == cut[0]:
+                    claims.verify_line(fin, finance, claim, line.id, deduction=Decimal(cut[1]), error_type=cut[2],
+                                       comment=cut[3])
+                else:  # Odisee's bus invoice also appears in its period-2 draft: the verifier checked it
+                    claims.verify_line(fin, finance, claim, line.id,
+                                       confirm_duplicate=key == ("Odisee", 1) and i == 1)
+    for key, day in [(("Howest", 1), date(2020, 6, 15)), (("Odisee", 1), date(2020, 6, 15)),
+                     (("TUA West", 1), date(2020, 6, 16))]:
+        with clock_at(_at(day, 14)):
+            claims.certify(fin, finance, made[key])
+    # One payment request in July; the programme pays in September; the lead partner passes the shares on.
+    with clock_at(_at(date(2020, 7, 1))):
+        request = payments.create_request(fin, finance, les, [made[k].id for k in
+                                                              [("Howest", 1), ("Odisee", 1), ("TUA West", 1)]])
+    with clock_at(_at(date(2020, 9, 16))):
+        payments.record_received(fin, finance, les, request, date(2020, 9, 15), request.amount_requested)
+    with clock_at(_at(date(2020, 9, 23))):
+        for share in payments.shares(request):
+            payments.record_transfer(fin, finance, les, request, share.partner.id, date(2020, 9, 22), share.due)
+
+    # Period 2 (1 April - 30 September 2020): Odisee's draft repeats a bus invoice (possible double
+    # financing); Howest's claim is in verification: one deduction, one parked line, the rest to do.
+    with clock_at(_at(date(2020, 10, 13))):
+        claim, who, user = prepare("Howest", 2)
         claims.submit(who, user, claim)
+    with clock_at(_at(date(2020, 10, 15))):
+        prepare("Odisee", 2)
+    with clock_at(_at(date(2020, 11, 2), 10)):
         claims.start_verification(fin, finance, claim)
-    # period 1: verified (one deduction each for Howest and TUA West) and certified
-    for key, cut in [(("Howest", 1), (2, "250.00", ErrorType.INELIGIBLE, "Drinks bij de brochurevoorstelling "
-                                                                         "zijn niet subsidiabel.")),
-                     (("Odisee", 1), None),
-                     (("TUA West", 1), (1, "1200.00", ErrorType.PROCUREMENT, "Slechts één offerte gevraagd; "
-                                                                             "forfaitaire correctie."))]:
-        claim = made[key][0]
-        for i, line in enumerate(lines_of(claim)):
-            if cut and i == cut[0]:
-                claims.verify_line(fin, finance, claim, line.id, deduction=Decimal(cut[1]), error_type=cut[2],
-                                   comment=cut[3])
-            else:  # Odisee's bus invoice also appears in its period-2 draft: the verifier checked it
-                claims.verify_line(fin, finance, claim, line.id,
-                                   confirm_duplicate=key == ("Odisee", 1) and i == 1)
-        claims.certify(fin, finance, claim)
-    # Howest period 2: still in verification: one deduction, one parked line, the rest to do
-    claim = made[("Howest", 2)][0]
-    h2 = lines_of(claim)
-    claims.verify_line(fin, finance, claim, h2[0].id)
-    claims.verify_line(fin, finance, claim, h2[2].id, deduction=Decimal("400.00"),
-                       error_type=ErrorType.MISSING_EVIDENCE, comment="Geen bewijs van levering voor de tweede "
-                       "montagedag.")
-    claims.verify_line(fin, finance, claim, h2[3].id, park=True,
-                       comment="Deelnemerslijst ontbreekt; wordt met de volgende declaratie nagekeken.")
-    # payment of the three certified claims, received by the lead partner and passed on
-    request = payments.create_request(fin, finance, les, [made[k][0].id for k in
-                                                          [("Howest", 1), ("Odisee", 1), ("TUA West", 1)]])
-    payments.record_received(fin, finance, les, request, date(2020, 9, 15), request.amount_requested)
-    for share in payments.shares(request):
-        payments.record_transfer(fin, finance, les, request, share.partner.id, date(2020, 9, 22), share.due)
+        h2 = lines_of(claim)
+        claims.verify_line(fin, finance, claim, h2[0].id)
+        claims.verify_line(fin, finance, claim, h2[2].id, deduction=Decimal("400.00"),
+                           error_type=ErrorType.MISSING_EVIDENCE, comment="Geen bewijs van levering voor de "
+                           "tweede montagedag.")
+        claims.verify_line(fin, finance, claim, h2[3].id, park=True,
+                           comment="Deelnemerslijst ontbreekt; wordt met de volgende declaratie nagekeken.")

@@ -8,7 +8,7 @@ from .. import formatting
 from ..auth.routes import current_actor
 from ..extensions import db
 from ..models import Partner, Project
-from ..permissions import can_register_for, project_or_404, require, require_partner, visible_partner_ids
+from ..permissions import can_register_for, project_or_404, require, require_partner
 from ..services import imports
 from ..services.budget import categories_of, periods_of
 from ..services.imports import COLUMNS, MAX_ROWS, ImportRejected
@@ -43,8 +43,8 @@ def template_csv(code):
     return _download(imports.template_csv(project), "text/csv; charset=utf-8", project, "csv")
 
 
-def _duplicates_message(duplicates, with_ids: bool) -> str:
-    shown = "; ".join(d.describe(with_ids) for d in duplicates[:SHOWN_DUPLICATES])
+def _duplicates_message(duplicates) -> str:
+    shown = "; ".join(d.describe() for d in duplicates[:SHOWN_DUPLICATES])
     more = f"; en nog {len(duplicates) - SHOWN_DUPLICATES}" if len(duplicates) > SHOWN_DUPLICATES else ""
     noun = "lijn heeft" if len(duplicates) == 1 else "lijnen hebben"
     return (f"Let op, mogelijke dubbele financiering: {len(duplicates)} {noun} dezelfde leverancier en hetzelfde "
@@ -72,8 +72,7 @@ def upload(code, partner_id):
             noun = "uitgave" if result.count == 1 else "uitgaven"
             flash(f"{result.count} {noun} geïmporteerd (totaal {formatting.money(result.total)}).", "success")
             if result.duplicates:
-                with_ids = visible_partner_ids(current_user, project) is None
-                flash(_duplicates_message(result.duplicates, with_ids), "warning")
+                flash(_duplicates_message(result.duplicates), "warning")
             return redirect(url_for("expenditures.index", code=project.code, partner=partner.id))
     flat_rate_ids = {fr.category_id for fr in partner.flat_rates}
     status = 422 if request.method == "POST" else 200

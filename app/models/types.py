@@ -2,14 +2,37 @@
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
 
+_clock: ContextVar[list[datetime] | None] = ContextVar("cofund_clock", default=None)
+
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """The current time in UTC: the real time, or inside :func:`clock_at` the time that block sets."""
+    fixed = _clock.get()
+    if fixed is None:
+        return datetime.now(UTC)
+    fixed[0] += timedelta(seconds=1)  # each step a second later, so events keep their order
+    return fixed[0]
+
+
+@contextmanager
+def clock_at(moment: datetime) -> Iterator[None]:
+    """Run a block as if it happened at ``moment`` (timezone-aware): the demo seed tells its story on the
+    dates of the project's periods. Only ever used for demo data and tests."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime; use timezone-aware UTC")
+    token = _clock.set([moment.astimezone(UTC)])
+    try:
+        yield
+    finally:
+        _clock.reset(token)
 
 
 class UTCDateTime(TypeDecorator):

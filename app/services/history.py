@@ -95,6 +95,8 @@ def _ids(values) -> str:
 
 
 def _quote(text) -> str:
+    """User text in quotes, without its closing full stop (the sentence adds its own)."""
+    text = str(text or "").strip().rstrip(".").rstrip()
     return f"“{text}”" if text else ""
 
 

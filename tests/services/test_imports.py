@@ -394,7 +394,7 @@ def test_duplicates_within_the_file_and_against_existing_lines_are_reported(les)
             gross_amount=Decimal("10.00"), vat_amount=Decimal("0.00"), vat_recoverable=False,
             declared_amount=Decimal("10.00")))
 
-    first = existing("Drukkerij De Letter NV", "F/2019-1")  # another partner's line: still double financing
+    first = existing("Drukkerij De Letter NV", "F/2019-1")  # another partner's line: double financing
     withdrawn = existing("Hotel Zee", "H-1")
     expenditures.withdraw(actor(finance), finance, withdrawn, "dubbel ingevoerd")  # withdrawn: not a duplicate
     data = csv_bytes(
@@ -404,12 +404,26 @@ def test_duplicates_within_the_file_and_against_existing_lines_are_reported(les)
         row(supplier="Unieke bv", invoice="U-1"),
         row(supplier="Garage Peeters", invoice="G-7"),
     )
-    result = run(les, data)
+    result = run(les, data, email="finance@example.org")  # a finance officer sees every partner's lines
     assert result.count == 5
     assert [(d.row, d.existing_ids, d.file_rows) for d in result.duplicates] == [
         (2, (first.id,), ()), (4, (), (6,)), (6, (), (4,))]
     assert result.duplicates[0].describe() == f"rij 2: al geregistreerd als uitgave #{first.id}"
     assert "twee keer in het bestand (ook rij 6)" in result.duplicates[1].describe()
+
+
+def test_a_partner_cannot_probe_for_another_partners_invoice_through_the_import(les):
+    """A partner user learns of a possible double financing only among its own expenditures."""
+    finance = user("finance@example.org")
+    odisee = partner(les, "Odisee")
+    expenditures.create(actor(finance), finance, odisee, ExpenditureData(
+        category_id=get(CostCategory, project_id=les.id, kind=CategoryKind.EXTERNAL).id,
+        period_id=get(ReportingPeriod, project_id=les.id, number=1).id,
+        supplier="Drukkerij De Letter NV", invoice_number="F/2019-1", invoice_date=date(2019, 11, 1),
+        payment_date=date(2019, 11, 5), description="x", gross_amount=Decimal("10.00"), vat_amount=Decimal("0"),
+        vat_recoverable=False, declared_amount=Decimal("10.00")))
+    result = run(les, csv_bytes(row(supplier="Drukkerij De Letter NV", invoice="F/2019-1")))
+    assert result.count == 1 and result.duplicates == []
 
 
 # --- saving ------------------------------------------------------------------------------------------------------

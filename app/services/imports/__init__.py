@@ -27,7 +27,7 @@ from ...extensions import db
 from ...models import Expenditure, ExpenditureImport, ExpenditureStatus, Partner, Project, User, duplicate_key
 from ...models.types import utcnow
 from ...money import ZERO
-from ...permissions import can_register_for, can_see_partner, require, role_label
+from ...permissions import can_register_for, can_see_partner, require, role_label, visible_partner_ids
 from .. import audit
 from ..audit import Actor
 from ..budget import categories_of, periods_of
@@ -44,22 +44,20 @@ __all__ = ["COLUMNS", "MAX_ROWS", "XLSX_MIMETYPE", "CellError", "CheckedLine", "
 @dataclass(frozen=True)
 class DuplicateLine:
     """A line of the file with a supplier + invoice number that also occurs elsewhere: possible double
-    financing. ``existing_ids``: active expenditures of the project (any partner); ``file_rows``: other rows
-    of the same file."""
+    financing. ``existing_ids``: active expenditures of the project that the user may see; ``file_rows``:
+    other rows of the same file."""
 
     row: int
     existing_ids: tuple[int, ...] = ()
     file_rows: tuple[int, ...] = ()
 
-    def describe(self, with_ids: bool = True) -> str:
-        """In Dutch; ``with_ids=False`` for a partner user, who may not learn which other expenditures
-        (possibly another partner's) carry the same invoice."""
+    def describe(self) -> str:
+        """In words. The existing expenditures are only those the importing user may see (a partner user's
+        own), so naming them tells nothing of other partners."""
         parts = []
-        if self.existing_ids and with_ids:
+        if self.existing_ids:
             noun = "uitgave" if len(self.existing_ids) == 1 else "uitgaven"
             parts.append(f"al geregistreerd als {noun} {', '.join(f'#{i}' for i in self.existing_ids)}")
-        elif self.existing_ids:
-            parts.append("komt al voor in het project")
         if self.file_rows:
             parts.append(f"twee keer in het bestand (ook rij {', '.join(map(str, self.file_rows))})")
         return f"rij {self.row}: " + "; ".join(parts)
@@ -74,9 +72,12 @@ class ImportResult:
 
 
 
-def find_duplicates(project_id: int, lines: list[CheckedLine], chunk: int = 500) -> list[DuplicateLine]:
-    """Lines whose supplier + invoice number occur in the project already (active, not a correction, any
-    partner) or more than once in the file. A few queries per 500 distinct keys, never one per row."""
+def find_duplicates(project_id: int, lines: list[CheckedLine], chunk: int = 500,
+                    partner_ids: set[int] | None = None) -> list[DuplicateLine]:
+    """Lines whose supplier + invoice number occur in the project already (active, not a correction) or
+    more than once in the file. ``partner_ids``: look only among these partners' expenditures (for a partner
+    user, who may not learn that another partner has the invoice); None: any partner. A few queries per 500
+    distinct keys, never one per row."""
     rows_by_key: dict[str, list[int]] = {}
     for line in lines:
         key = duplicate_key(line.data.supplier, line.data.invoice_number)
@@ -89,7 +90,8 @@ def find_duplicates(project_id: int, lines: list[CheckedLine], chunk: int = 500)
         for exp_id, key in db.session.execute(
                 select(Expenditure.id, Expenditure.dup_key).where(
                     Expenditure.project_id == project_id, Expenditure.dup_key.in_(keys[start:start + chunk]),
-                    Expenditure.status == ExpenditureStatus.ACTIVE, Expenditure.corrects_id.is_(None))
+                    Expenditure.status == ExpenditureStatus.ACTIVE, Expenditure.corrects_id.is_(None),
+                    *([] if partner_ids is None else [Expenditure.partner_id.in_(partner_ids)]))
                 .order_by(Expenditure.id)):
             existing.setdefault(key, []).append(exp_id)
     found = []
@@ -129,7 +131,7 @@ def import_expenditures(actor: Actor, user: User, partner: Partner, filename: st
     filename = clean_filename(filename)
     project = partner.project
     lines = check_file(partner, filename, data, ProjectLookups(project))
-    duplicates = find_duplicates(project.id, lines)
+    duplicates = find_duplicates(project.id, lines, partner_ids=visible_partner_ids(user, project))
     total = sum((line.data.declared_amount for line in lines), ZERO)
     digest = hashlib.sha256(data).hexdigest()
     batch = ExpenditureImport(partner_id=partner.id, filename=filename, sha256=digest, row_count=len(lines),
