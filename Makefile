@@ -36,7 +36,7 @@ translations: $(VENV)/.runtime
 translations-update: $(VENV)/.runtime
 	$(BIN)/pybabel extract -F translations/babel.cfg -k lazy_gettext -k _l -o translations/messages.pot \
 	  --no-location --sort-output --project Cofund --ignore-dirs ".venv tests bench migrations" .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-location --ignore-obsolete -w 120
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --ignore-obsolete -w 120
 
 db: $(VENV)/.runtime translations
 	$(BIN)/flask db upgrade

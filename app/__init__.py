@@ -6,10 +6,12 @@ from flask_login import current_user
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import i18n
+from . import formatting, i18n
 from .config import Config
 from .errors import DomainError, NotFound, PermissionDenied
 from .extensions import csrf, db, login_manager, migrate
+from .i18n import gettext as _
+from .i18n import lazy_gettext as _l
 from .templating import register_template_helpers
 
 
@@ -25,7 +27,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     i18n.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Meld u aan om verder te gaan."
+    login_manager.login_message = _l("Sign in to continue.")
+    login_manager.localize_callback = str  # the message in the language of the request that shows it
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _configure_sqlite(db.engine)
@@ -67,14 +70,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     @app.errorhandler(404)
     def not_found(error):
         db.session.rollback()
-        return render_template("error.html", code=404, message="Deze pagina bestaat niet, "
-                               "of u hebt er geen toegang toe."), 404
+        return render_template("error.html", code=404, message=_("This page does not exist, or you have no "
+                                                                 "access to it.")), 404
 
     @app.errorhandler(PermissionDenied)
     @app.errorhandler(403)
     def forbidden(error):
         db.session.rollback()
-        message = str(error) if isinstance(error, PermissionDenied) else "U hebt geen toegang tot deze handeling."
+        message = str(error) if isinstance(error, PermissionDenied) else _("You are not allowed to do this.")
         return render_template("error.html", code=403, message=message), 403
 
     @app.errorhandler(DomainError)
@@ -87,9 +90,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     @app.errorhandler(413)
     def too_large(error):
         limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-        return render_template("error.html", code=413, message=(
-            f"Het verzoek is te groot (meer dan {limit} MB samen). Laad minder of kleinere bestanden tegelijk "
-            f"op; één bestand mag hoogstens {app.config['MAX_UPLOAD_MB']} MB zijn.")), 413
+        return render_template("error.html", code=413, message=_(
+            "The request is too large (more than %(limit)s MB together). Upload fewer or smaller files at a time; "
+            "one file may be at most %(file_limit)s MB.", limit=formatting.number(limit),
+            file_limit=formatting.megabytes(app.config["MAX_UPLOAD_MB"]))), 413
 
     return app
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from .errors import DomainError
 from .extensions import db
+from .i18n import gettext as _
 from .models import Partner, Project, Role
 
 
@@ -17,11 +18,11 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo_command():
         """Load the LES demo project, partners, budget and demo users (idempotent)."""
-        from .demo import seed_demo
+        from .demo import DEMO_PASSWORD, seed_demo
         result = seed_demo()
         db.session.commit()
-        click.echo(f"Demo data present (LES and LLL); {result['users_created']} users created. "
-                   "Demo password: cofund-demo-2026 (demo only).")
+        click.echo(_("Demo data present (LES and LLL); %(users)s users created. Demo password: %(password)s "
+                     "(demo only).", users=result["users_created"], password=DEMO_PASSWORD))
 
     @app.cli.command("create-user")
     @click.option("--email", required=True)
@@ -39,23 +40,24 @@ def register_cli(app: Flask) -> None:
             user = create_user(actor, email, full_name, password)
             if project_code or role:
                 if not (project_code and role):
-                    raise DomainError("Geef --project en --role samen.")
+                    raise DomainError(_("Give --project and --role together."))
                 project = db.session.scalar(select(Project).where(Project.code == project_code))
                 if project is None:
-                    raise DomainError(f"Project {project_code} bestaat niet.")
+                    raise DomainError(_("Project %(code)s does not exist.", code=project_code))
                 partner = None
                 if partner_number is not None:
                     partner = db.session.scalar(select(Partner).where(
                         Partner.project_id == project.id, Partner.number == partner_number))
                     if partner is None:
-                        raise DomainError(f"Partner PP{partner_number} bestaat niet in {project_code}.")
+                        raise DomainError(_("Partner PP%(number)s does not exist in %(code)s.", number=partner_number,
+                                            code=project_code))
                 grant_membership(actor, user, project, Role(role), partner)
         except DomainError as error:
             db.session.rollback()
-            click.echo(f"Fout: {error}", err=True)
+            click.echo(_("Error: %(error)s", error=error), err=True)
             sys.exit(1)
         db.session.commit()
-        click.echo(f"User {user.email} created.")
+        click.echo(_("User %(email)s created.", email=user.email))
 
     audit_group = AppGroup("audit", help="The audit trail.")
     app.cli.add_command(audit_group)

@@ -3,6 +3,7 @@ as filters and services use in messages. Templates format, they never compute.""
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from reports import formatting as fmt
 
@@ -42,5 +43,11 @@ def kilobytes(size: int | None) -> str:
     return "" if size is None else f"{number((size + 1023) // 1024)} kB"
 
 
+def megabytes(value) -> str:
+    """A size limit in MB as configured, with the language's decimal sign: '20', '0,25' (nl), '0.25' (en)."""
+    amount = Decimal(str(value)).normalize()
+    return number(amount, max(0, -amount.as_tuple().exponent))
+
+
 FILTERS = {"money": money, "number": number, "percent": percent, "share": share, "day": day, "moment": moment,
-           "kilobytes": kilobytes}
+           "kilobytes": kilobytes, "megabytes": megabytes}

@@ -17,13 +17,20 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from sqlalchemy import BigInteger, Integer
 from sqlalchemy.types import TypeDecorator
 
+from .i18n import gettext as _
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
 
 
 class MoneyError(ValueError):
-    """Input that is not a valid amount; the message is meant for the user (Dutch)."""
+    """Input that is not a valid amount; the message is meant for the user (in the request's language).
+    ``too_many_decimals``: the one refusal that rounding in the spreadsheet would cure."""
+
+    def __init__(self, message: str, *, too_many_decimals: bool = False):
+        super().__init__(message)
+        self.too_many_decimals = too_many_decimals
 
 
 _ALLOWED = re.compile(r"^[+-]?[0-9.,]+$")
@@ -42,14 +49,14 @@ def parse_money(text: str | Decimal | int | None, *, allow_negative: bool = Fals
     if isinstance(text, Decimal):
         return _check(text, str(text), allow_negative)
     if text is None:
-        raise MoneyError("Vul een bedrag in.")
+        raise MoneyError(_("Enter an amount."))
     raw = str(text)
     s = raw.replace("\u00a0", " ").strip()
     s = re.sub(r"^(€|EUR)\s*|\s*(€|EUR)$", "", s, flags=re.IGNORECASE).replace(" ", "")
     if not s:
-        raise MoneyError("Vul een bedrag in.")
+        raise MoneyError(_("Enter an amount."))
     if not _ALLOWED.match(s):
-        raise MoneyError(f"'{raw}' is geen bedrag.")
+        raise MoneyError(_("'%(text)s' is not an amount.", text=raw))
     sign = ""
     if s[0] in "+-":
         sign, s = ("-" if s[0] == "-" else ""), s[1:]
@@ -57,9 +64,9 @@ def parse_money(text: str | Decimal | int | None, *, allow_negative: bool = Fals
     if dots and commas:
         dec = "." if s.rfind(".") > s.rfind(",") else ","
         grp = "," if dec == "." else "."
-        intpart, _, frac = s.rpartition(dec)
+        intpart, _sep, frac = s.rpartition(dec)
         if grp not in intpart and dec in intpart:
-            raise MoneyError(f"'{raw}' is geen bedrag.")
+            raise MoneyError(_("'%(text)s' is not an amount.", text=raw))
         intpart = _ungroup(intpart, grp, raw)
     elif dots + commas == 0:
         intpart, frac = s, ""
@@ -68,40 +75,46 @@ def parse_money(text: str | Decimal | int | None, *, allow_negative: bool = Fals
         if dots + commas > 1:  # only as thousands separator: 1.234.567
             intpart, frac = _ungroup(s, sep, raw), ""
         else:
-            intpart, _, frac = s.partition(sep)
+            intpart, _sep, frac = s.partition(sep)
             if len(frac) == 3 and intpart and intpart != "0":
-                raise MoneyError(
-                    f"'{raw}' is dubbelzinnig (duizendtal of decimalen?): "
-                    "schrijf het bedrag met twee decimalen, bijvoorbeeld 1.234,00 of 1,23."
-                )
+                raise MoneyError(_(
+                    "'%(text)s' can be read two ways (thousands or decimals?): write the amount with two "
+                    "decimals, for example %(example)s or %(small)s.", text=raw, example=_example("1234.00"),
+                    small=_example("1.23")))
     if not intpart and not frac:
-        raise MoneyError(f"'{raw}' is geen bedrag.")
+        raise MoneyError(_("'%(text)s' is not an amount.", text=raw))
     if not intpart:
         intpart = "0"
     if not intpart.isdigit() or (frac and not frac.isdigit()):
-        raise MoneyError(f"'{raw}' is geen bedrag.")
+        raise MoneyError(_("'%(text)s' is not an amount.", text=raw))
     if len(frac) > 2:
-        raise MoneyError(f"'{raw}' heeft meer dan twee decimalen.")
+        raise MoneyError(_("'%(text)s' has more than two decimals.", text=raw), too_many_decimals=True)
     value = Decimal(f"{sign}{intpart}.{frac or '0'}")
     return _check(value, raw, allow_negative)
+
+
+def _example(amount: str) -> str:
+    """An amount written as the user's language writes it, for the examples in messages."""
+    from . import formatting
+    return formatting.money(Decimal(amount), sign=False)
 
 
 def _ungroup(part: str, sep: str, raw: str) -> str:
     groups = part.split(sep)
     if not groups[0] or len(groups[0]) > 3 or any(len(g) != 3 for g in groups[1:]):
-        raise MoneyError(f"'{raw}' heeft een verkeerde groepering van duizendtallen.")
+        raise MoneyError(_("'%(text)s' has its thousands grouped wrongly.", text=raw))
     return "".join(groups)
 
 
 def _check(value: Decimal, raw: str, allow_negative: bool) -> Decimal:
     if not value.is_finite():
-        raise MoneyError(f"'{raw}' is geen bedrag.")
+        raise MoneyError(_("'%(text)s' is not an amount.", text=raw))
     if value != value.quantize(CENT, rounding=ROUND_FLOOR):
-        raise MoneyError(f"'{raw}' heeft meer dan twee decimalen.")
+        raise MoneyError(_("'%(text)s' has more than two decimals.", text=raw), too_many_decimals=True)
     if value < 0 and not allow_negative:
-        raise MoneyError("Een bedrag mag niet negatief zijn.")
+        raise MoneyError(_("An amount may not be negative."))
     if abs(value) >= Decimal("1e13"):
-        raise MoneyError(f"'{raw}' is te groot.")
+        raise MoneyError(_("'%(text)s' is too large.", text=raw))
     return value.quantize(CENT)
 
 
@@ -166,9 +179,9 @@ def parse_percent(text: str) -> Decimal:
     try:
         value = Decimal(s)
     except InvalidOperation:
-        raise MoneyError(f"'{text}' is geen percentage.") from None
+        raise MoneyError(_("'%(text)s' is not a percentage.", text=text)) from None
     if not value.is_finite() or value < 0 or value > 100 or value != value.quantize(CENT):
-        raise MoneyError(f"'{text}' is geen percentage tussen 0 en 100 met hoogstens twee decimalen.")
+        raise MoneyError(_("'%(text)s' is not a percentage between 0 and 100 with at most two decimals.", text=text))
     return value.quantize(CENT)
 
 

@@ -9,6 +9,8 @@ from sqlalchemy import String, cast, select, union
 
 from .errors import NotFound, PermissionDenied
 from .extensions import db
+from .i18n import gettext as _
+from .i18n import ngettext
 from .models import (
     AuditEvent,
     Claim,
@@ -41,7 +43,7 @@ def role_label(user: User | None, project: Project | None) -> str:
 def require_project(user: User | None, project: Project | None) -> Project:
     """A project the user is a member of; otherwise 404."""
     if project is None or not roles(user, project):
-        raise NotFound("Project niet gevonden.")
+        raise NotFound(_("Project not found."))
     return project
 
 
@@ -65,7 +67,7 @@ def can_see_partner(user: User, partner: Partner) -> bool:
 
 def require_partner(user: User, partner: Partner | None, project: Project) -> Partner:
     if partner is None or partner.project_id != project.id or not can_see_partner(user, partner):
-        raise NotFound("Partner niet gevonden.")
+        raise NotFound(_("Partner not found."))
     return partner
 
 
@@ -73,9 +75,9 @@ def can_edit_budget(user: User, project: Project) -> bool:
     return bool(roles(user, project) & EDIT_BUDGET)
 
 
-def require(allowed: bool, message: str = "U hebt geen toegang tot deze handeling.") -> None:
+def require(allowed: bool, message: str | None = None) -> None:
     if not allowed:
-        raise PermissionDenied(message)
+        raise PermissionDenied(message or _("You are not allowed to do this."))
 
 
 def can_register_for(user: User, partner: Partner) -> bool:
@@ -168,23 +170,25 @@ def four_eyes_problem(user: User, claim: Claim) -> str | None:
     not put lines into the claim or submit it (PREPARING_CLAIM_ACTIONS), and who registered, changed,
     corrected or documented none of its expenditures (:func:`own_lines`)."""
     if not can_verify(user, claim.partner.project):
-        return "Alleen een financieel medewerker verifieert declaraties."
+        return _("Only a finance officer verifies claims.")
     prepared = set(db.session.scalars(select(AuditEvent.action).where(
         AuditEvent.project_id == claim.project_id, AuditEvent.object_type == "claim",
         AuditEvent.object_id == str(claim.id), AuditEvent.user_id == user.id,
         AuditEvent.action.in_(PREPARING_CLAIM_ACTIONS))))
     if claim.submitted_by_id == user.id or "claim.submitted" in prepared:
-        return ("Vier-ogenprincipe: u hebt deze declaratie zelf ingediend; een andere financieel medewerker "
-                "moet ze verifiëren.")
+        return _("Four eyes: you submitted this claim yourself; another finance officer must verify it.")
     if "claim.lines_added" in prepared:
-        return ("Vier-ogenprincipe: u hebt zelf uitgaven in deze declaratie gezet; een andere financieel "
-                "medewerker moet ze verifiëren.")
+        return _("Four eyes: you put expenditures into this claim yourself; another finance officer must verify "
+                 "it.")
     own = own_lines(user, claim)
     if own:
-        which = ", ".join(f"#{i}" for i in own[:20]) + (f" en nog {len(own) - 20}" if len(own) > 20 else "")
-        noun = "uitgave" if len(own) == 1 else "uitgaven"
-        return (f"Vier-ogenprincipe: u hebt {noun} {which} van deze declaratie zelf geregistreerd, gewijzigd, "
-                "gecorrigeerd of van bewijsstukken voorzien; een andere financieel medewerker moet ze verifiëren.")
+        which = ", ".join(f"#{i}" for i in own[:20])
+        if len(own) > 20:
+            which = _("%(ids)s and %(more)s more", ids=which, more=len(own) - 20)
+        return ngettext("Four eyes: you registered, changed, corrected or documented expenditure %(ids)s of this "
+                        "claim yourself; another finance officer must verify it.",
+                        "Four eyes: you registered, changed, corrected or documented expenditures %(ids)s of this "
+                        "claim yourself; another finance officer must verify it.", len(own), ids=which)
     return None
 
 
@@ -206,8 +210,8 @@ def scoped(query, partner_column, user: User, project: Project):
 def require_visible(user: User, obj, project: Project):
     """Any object with project_id and partner_id (expenditure, claim) the user may see; otherwise 404."""
     if obj is None or obj.project_id != project.id or not roles(user, project):
-        raise NotFound("Niet gevonden.")
+        raise NotFound(_("Not found."))
     scope = visible_partner_ids(user, project)
     if scope is not None and obj.partner_id not in scope:
-        raise NotFound("Niet gevonden.")
+        raise NotFound(_("Not found."))
     return obj

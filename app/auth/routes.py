@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db
+from ..i18n import gettext as _
 from ..services import accounts
 from ..services.audit import Actor
 from .forms import LoginForm, LogoutForm
@@ -53,5 +54,6 @@ def logout():
         accounts.logout(current_actor())
         db.session.commit()
         logout_user()
-        flash("U bent afgemeld.", "info")
+        flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
+

@@ -4,6 +4,8 @@ from flask_login import current_user, login_required
 from ..auth.routes import current_actor
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import gettext as _
+from ..i18n import ngettext
 from ..models import (
     Claim,
     ErrorType,
@@ -41,7 +43,7 @@ def create(code):
                               project)
     ok, claim = commit_or_explain(
         lambda: svc.create_claim(current_actor(), current_user, partner, request.form.get("period_id", type=int)),
-        "Declaratie aangemaakt: voeg de uitgaven van de periode toe en dien ze in.")
+        _("Claim created: add the expenditures of the period and submit it."))
     if not ok:
         return redirect(url_for("claims.index", code=code))
     return redirect(url_for("claims.detail", code=code, claim_id=claim.id))
@@ -68,28 +70,28 @@ def _act(code, claim_id, action, success):
 def add_lines(code, claim_id):
     ids = [int(i) for i in request.form.getlist("expenditure_ids") if i.isdigit()]
     return _act(code, claim_id, lambda c: svc.add_lines(current_actor(), current_user, c, ids),
-                "1 uitgave toegevoegd." if len(ids) == 1 else f"{len(ids)} uitgaven toegevoegd.")
+                ngettext("%(num)d expenditure added.", "%(num)d expenditures added.", len(ids)))
 
 
 @bp.post("/<code>/claims/<int:claim_id>/lines/<int:line_id>/remove")
 @login_required
 def remove_line(code, claim_id, line_id):
     return _act(code, claim_id, lambda c: svc.remove_line(current_actor(), current_user, c, line_id),
-                "Lijn uit de declaratie gehaald.")
+                _("Line taken out of the claim."))
 
 
 @bp.post("/<code>/claims/<int:claim_id>/submit")
 @login_required
 def submit(code, claim_id):
     return _act(code, claim_id, lambda c: svc.submit(current_actor(), current_user, c),
-                "De declaratie is ingediend en ligt nu vast.")
+                _("The claim has been submitted and is now frozen."))
 
 
 @bp.post("/<code>/claims/<int:claim_id>/start")
 @login_required
 def start(code, claim_id):
     return _act(code, claim_id, lambda c: svc.start_verification(current_actor(), current_user, c),
-                "Verificatie gestart.")
+                _("Verification started."))
 
 
 @bp.post("/<code>/claims/<int:claim_id>/lines/<int:line_id>/verify")
@@ -100,13 +102,13 @@ def verify_line(code, claim_id, line_id):
         deduction = parse_money(raw) if raw else ZERO
         error_type = request.form.get("error_type") or None
         if error_type is not None and error_type not in {e.value for e in ErrorType}:
-            raise DomainError("Kies een fouttype uit de lijst.")
+            raise DomainError(_("Choose a type of error from the list."))
         svc.verify_line(current_actor(), current_user, claim, line_id, deduction=deduction,
                         error_type=ErrorType(error_type) if error_type else None,
                         comment=request.form.get("comment", ""), park=request.form.get("decision") == "park",
                         confirm_duplicate=request.form.get("confirm_duplicate") == "1")
-    return _act(code, claim_id, action, "Lijn geverifieerd." if request.form.get("decision") != "park"
-                else "Lijn geparkeerd.")
+    return _act(code, claim_id, action, _("Line verified.") if request.form.get("decision") != "park"
+                else _("Line parked."))
 
 
 @bp.post("/<code>/claims/<int:claim_id>/return")
@@ -114,11 +116,11 @@ def verify_line(code, claim_id, line_id):
 def return_claim(code, claim_id):
     return _act(code, claim_id, lambda c: svc.return_claim(current_actor(), current_user, c,
                                                            request.form.get("reason", "")),
-                "De declaratie is teruggestuurd naar de partner.")
+                _("The claim has been returned to the partner."))
 
 
 @bp.post("/<code>/claims/<int:claim_id>/certify")
 @login_required
 def certify(code, claim_id):
     return _act(code, claim_id, lambda c: svc.certify(current_actor(), current_user, c),
-                "De declaratie is gecertificeerd.")
+                _("The claim has been certified."))

@@ -7,6 +7,8 @@ from wtforms import MultipleFileField
 from ..auth.routes import current_actor
 from ..errors import DomainError, NotFound, PermissionDenied
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
+from ..i18n import ngettext
 from ..models import Expenditure
 from ..permissions import project_or_404, require_visible
 from ..services import documents
@@ -15,7 +17,7 @@ bp = Blueprint("documents", __name__, url_prefix="/projects")
 
 
 class EvidenceUploadForm(FlaskForm):
-    files = MultipleFileField("Bewijsstukken")
+    files = MultipleFileField(_l("Evidence files"))
 
 
 
@@ -29,7 +31,7 @@ def upload(code, expenditure_id):
     if not form.validate_on_submit():
         for errors in form.errors.values():
             for error in errors:
-                flash(error, "error")
+                flash(str(error), "error")
         return redirect(detail)
     # A file input left empty still sends one part, without a file name (a FileStorage is falsy then).
     files = [f for f in (form.files.data or []) if f]
@@ -42,8 +44,7 @@ def upload(code, expenditure_id):
         flash(str(error), "error")
         return redirect(detail)
     db.session.commit()
-    n = len(links)
-    flash(f"{n} bewijsstuk{'' if n == 1 else 'ken'} toegevoegd.", "success")
+    flash(ngettext("%(num)d piece of evidence added.", "%(num)d pieces of evidence added.", len(links)), "success")
     return redirect(detail)
 
 

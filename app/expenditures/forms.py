@@ -3,35 +3,40 @@ from wtforms import BooleanField, DateField, SelectField, StringField, SubmitFie
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..forms import MoneyField
+from ..i18n import lazy_gettext as _l
 
 
 class ExpenditureForm(FlaskForm):
-    partner_id = SelectField("Partner", coerce=int, validators=[InputRequired("Kies een partner.")])
-    category_id = SelectField("Kostencategorie", coerce=int, validators=[InputRequired("Kies een kostencategorie.")])
-    period_id = SelectField("Rapportageperiode", coerce=int, validators=[InputRequired("Kies een periode.")])
-    internal_ref = StringField("Interne referentie", validators=[Optional(), Length(max=60)])
-    supplier = StringField("Leverancier", validators=[DataRequired("Vul de leverancier in."), Length(max=200)])
-    invoice_number = StringField("Factuurnummer", validators=[DataRequired("Vul het factuurnummer in."),
-                                                              Length(max=60)])
-    invoice_date = DateField("Factuurdatum", validators=[InputRequired("Vul de factuurdatum in.")])
-    payment_date = DateField("Betaaldatum", validators=[InputRequired("Vul de betaaldatum in.")])
-    description = TextAreaField("Omschrijving", validators=[DataRequired("Vul een omschrijving in."),
-                                                            Length(max=2000)])
-    gross_amount = MoneyField("Brutobedrag (incl. btw)", validators=[InputRequired("Vul het brutobedrag in.")])
-    vat_amount = MoneyField("Btw", validators=[InputRequired("Vul de btw in (0 als er geen is).")])
-    vat_recoverable = BooleanField("Btw terugvorderbaar")
-    declared_amount = MoneyField("Gedeclareerd bedrag", validators=[InputRequired("Vul het gedeclareerde bedrag in.")])
-    submit = SubmitField("Opslaan")
+    partner_id = SelectField(_l("Partner"), coerce=int, validators=[InputRequired(_l("Choose a partner."))])
+    category_id = SelectField(_l("Cost category"), coerce=int,
+                              validators=[InputRequired(_l("Choose a cost category."))])
+    period_id = SelectField(_l("Reporting period"), coerce=int, validators=[InputRequired(_l("Choose a period."))])
+    internal_ref = StringField(_l("Internal reference"), validators=[Optional(), Length(max=60)])
+    supplier = StringField(_l("Supplier"), validators=[DataRequired(_l("Enter the supplier.")), Length(max=200)])
+    invoice_number = StringField(_l("Invoice number"), validators=[DataRequired(_l("Enter the invoice number.")),
+                                                                   Length(max=60)])
+    invoice_date = DateField(_l("Invoice date"), validators=[InputRequired(_l("Enter the invoice date."))])
+    payment_date = DateField(_l("Payment date"), validators=[InputRequired(_l("Enter the payment date."))])
+    description = TextAreaField(_l("Description"), validators=[DataRequired(_l("Enter a description.")),
+                                                               Length(max=2000)])
+    gross_amount = MoneyField(_l("Gross amount (incl. VAT)"),
+                              validators=[InputRequired(_l("Enter the gross amount."))])
+    vat_amount = MoneyField(_l("VAT amount"), validators=[InputRequired(_l("Enter the VAT (0 if there is none)."))])
+    vat_recoverable = BooleanField(_l("VAT is recoverable"))
+    declared_amount = MoneyField(_l("Declared amount"),
+                                 validators=[InputRequired(_l("Enter the declared amount."))])
+    submit = SubmitField(_l("Save"))
 
 
 class WithdrawForm(FlaskForm):
-    reason = TextAreaField("Reden", validators=[DataRequired("Geef een reden."), Length(max=1000)])
-    submit = SubmitField("Intrekken")
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(_l("Give a reason.")), Length(max=1000)])
+    submit = SubmitField(_l("Withdraw"))
 
 
 class CorrectionForm(FlaskForm):
-    amount = MoneyField("Correctiebedrag (negatief verlaagt)", allow_negative=True,
-                        validators=[InputRequired("Vul het correctiebedrag in.")])
-    period_id = SelectField("Periode van de correctie", coerce=int, validators=[InputRequired()])
-    reason = TextAreaField("Reden", validators=[DataRequired("Geef de reden van de correctie."), Length(max=1000)])
-    submit = SubmitField("Correctie registreren")
+    amount = MoneyField(_l("Correction amount (negative lowers it)"), allow_negative=True,
+                        validators=[InputRequired(_l("Enter the correction amount."))])
+    period_id = SelectField(_l("Period of the correction"), coerce=int, validators=[InputRequired()])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(_l("Give the reason for the correction.")),
+                                                     Length(max=1000)])
+    submit = SubmitField(_l("Register correction"))

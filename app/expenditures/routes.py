@@ -5,6 +5,7 @@ from .. import formatting
 from ..auth.routes import current_actor
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import gettext as _
 from ..models import Expenditure, ExpenditureStatus, Partner, Project
 from ..permissions import can_register_for, project_or_404, require
 from ..services import budget
@@ -39,7 +40,7 @@ def index(code):
 
 def _fill_choices(form: ExpenditureForm, project: Project, partners: list[Partner]) -> None:
     form.partner_id.choices = [(p.id, p.label) for p in partners]
-    form.category_id.choices = [(c.id, c.name) for c in budget.categories_of(project)]
+    form.category_id.choices = [(c.id, c.label) for c in budget.categories_of(project)]
     form.period_id.choices = [(p.id, f"{p.label} ({formatting.date_range(p.start_date, p.end_date)})")
                               for p in budget.periods_of(project)]
 
@@ -53,7 +54,7 @@ def _save(form: ExpenditureForm, action):
         db.session.rollback()
         for field, message in error.errors:
             form[field].errors = [*form[field].errors, message]
-        flash("De uitgave is niet opgeslagen: verbeter de gemarkeerde velden.", "error")
+        flash(_("The expenditure has not been saved: correct the marked fields."), "error")
         return None
     except DomainError as error:
         db.session.rollback()
@@ -71,7 +72,7 @@ def _save(form: ExpenditureForm, action):
 def create(code):
     project = project_or_404(current_user, code)
     partners = registrable_partners(project)
-    require(bool(partners), "Alleen een partner of financieel medewerker registreert uitgaven.")
+    require(bool(partners), _("Only a partner or a finance officer registers expenditures."))
     form = ExpenditureForm()
     _fill_choices(form, project, partners)
     if request.method == "GET":
@@ -82,7 +83,7 @@ def create(code):
         partner = next(p for p in partners if p.id == form.partner_id.data)
         exp = _save(form, lambda data: svc.create(current_actor(), current_user, partner, data))
         if exp is not None:
-            flash(f"Uitgave #{exp.id} geregistreerd. Voeg nu de bewijsstukken toe.", "success")
+            flash(_("Expenditure #%(id)s registered. Now add the evidence.", id=exp.id), "success")
             return redirect(url_for("expenditures.detail", code=code, expenditure_id=exp.id))
     return render_template("expenditures/form.html", project=project, form=form, exp=None), \
         422 if request.method == "POST" else 200
@@ -100,25 +101,35 @@ def detail(code, expenditure_id):
                            correction_form=correction_form)
 
 
+def _why_unchangeable(exp: Expenditure) -> str | None:
+    """Why the expenditure's form is closed, or None."""
+    frozen = svc.locking_claim(exp)
+    if frozen is not None:
+        return _("This expenditure can no longer be changed: it is in claim #%(id)s, which is %(status)s. Enter a "
+                 "correction line.", id=frozen.id, status=frozen.status.label)
+    if exp.status is ExpenditureStatus.WITHDRAWN:
+        return _("This expenditure can no longer be changed: it is withdrawn.")
+    if exp.corrects_id is not None:
+        return _("This expenditure can no longer be changed: a correction line is withdrawn and entered again.")
+    return None
+
+
 @bp.route("/<code>/expenditures/<int:expenditure_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(code, expenditure_id):
     project = project_or_404(current_user, code)
     exp = expenditure_or_404(project, expenditure_id)
-    require(can_register_for(current_user, exp.partner), "Alleen de partner of een financieel medewerker "
-            "wijzigt een uitgave.")
-    frozen = svc.locking_claim(exp)
-    if frozen is not None or exp.status is ExpenditureStatus.WITHDRAWN or exp.corrects_id is not None:
-        flash("Deze uitgave kan niet meer gewijzigd worden: " + (
-            f"ze zit in declaratie #{frozen.id}, die {frozen.status.label} is. Voer een correctielijn in."
-            if frozen else "ze is ingetrokken." if exp.status is ExpenditureStatus.WITHDRAWN
-            else "een correctielijn trekt u in en voert u opnieuw in."), "error")
+    require(can_register_for(current_user, exp.partner), _("Only the partner or a finance officer changes an "
+                                                           "expenditure."))
+    problem = _why_unchangeable(exp)
+    if problem:
+        flash(problem, "error")
         return redirect(url_for("expenditures.detail", code=code, expenditure_id=exp.id))
     form = ExpenditureForm(obj=exp)
     _fill_choices(form, project, [exp.partner])
     if form.validate_on_submit():
         if _save(form, lambda data: svc.update(current_actor(), current_user, exp, data)) is not None:
-            flash("De uitgave is gewijzigd.", "success")
+            flash(_("The expenditure has been changed."), "success")
             return redirect(url_for("expenditures.detail", code=code, expenditure_id=exp.id))
     return render_template("expenditures/form.html", project=project, form=form, exp=exp), \
         422 if request.method == "POST" else 200
@@ -131,10 +142,10 @@ def withdraw(code, expenditure_id):
     exp = expenditure_or_404(project, expenditure_id)
     form = WithdrawForm()
     if not form.validate_on_submit():
-        flash(" ".join(e for errs in form.errors.values() for e in errs), "error")
+        flash(" ".join(str(e) for errs in form.errors.values() for e in errs), "error")
     else:
         commit_or_explain(lambda: svc.withdraw(current_actor(), current_user, exp, form.reason.data),
-                          "De uitgave is ingetrokken; ze blijft zichtbaar in het register.")
+                          _("The expenditure has been withdrawn; it stays visible in the register."))
     return redirect(url_for("expenditures.detail", code=code, expenditure_id=exp.id))
 
 
@@ -146,11 +157,11 @@ def correct(code, expenditure_id):
     form = CorrectionForm()
     form.period_id.choices = [(p.id, p.label) for p in budget.periods_of(project)]
     if not form.validate_on_submit():
-        flash(" ".join(e for errs in form.errors.values() for e in errs), "error")
+        flash(" ".join(str(e) for errs in form.errors.values() for e in errs), "error")
         return redirect(url_for("expenditures.detail", code=code, expenditure_id=exp.id))
     ok, corr = commit_or_explain(
         lambda: svc.correct(current_actor(), current_user, exp, form.amount.data, form.period_id.data,
-                            form.reason.data), "Correctielijn geregistreerd.")
+                            form.reason.data), _("Correction line registered."))
     if not ok:
         return redirect(url_for("expenditures.detail", code=code, expenditure_id=exp.id))
     return redirect(url_for("expenditures.detail", code=code, expenditure_id=corr.id))

@@ -4,13 +4,17 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SubmitField
 from wtforms.validators import ValidationError
 
+from .. import formatting
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
+
 
 class ImportForm(FlaskForm):
-    file = FileField("Bestand (.xlsx of .csv)", validators=[
-        FileRequired("Kies een bestand."),
-        FileAllowed(["xlsx", "csv"], "Alleen Excel-werkmappen (.xlsx) en CSV-bestanden (.csv)."),
+    file = FileField(_l("File (.xlsx or .csv)"), validators=[
+        FileRequired(_l("Choose a file.")),
+        FileAllowed(["xlsx", "csv"], _l("Only Excel workbooks (.xlsx) and CSV files (.csv).")),
     ])
-    submit = SubmitField("Importeren")
+    submit = SubmitField(_l("Import"))
     content: bytes = b""
 
     def validate_file(self, field):
@@ -19,8 +23,7 @@ class ImportForm(FlaskForm):
         limit = int(limit_mb * 1024 * 1024)
         content = field.data.read(limit + 1)
         if len(content) > limit:
-            shown = str(limit_mb).replace(".", ",")
-            raise ValidationError(f"Het bestand is groter dan {shown} MB.")
+            raise ValidationError(_("The file is larger than %(limit)s MB.", limit=formatting.megabytes(limit_mb)))
         if not content:
-            raise ValidationError("Het bestand is leeg.")
+            raise ValidationError(_("The file is empty."))
         self.content = content

@@ -7,11 +7,13 @@ from flask_login import current_user, login_required
 from .. import formatting
 from ..auth.routes import current_actor
 from ..extensions import db
+from ..i18n import current_language, ngettext
+from ..i18n import gettext as _
 from ..models import Partner, Project
 from ..permissions import can_register_for, project_or_404, require, require_partner
 from ..services import imports
 from ..services.budget import categories_of, periods_of
-from ..services.imports import COLUMNS, MAX_ROWS, ImportRejected
+from ..services.imports import COLUMNS, MAX_ROWS, ImportRejected, explanations
 from .forms import ImportForm
 
 bp = Blueprint("imports", __name__, url_prefix="/projects")
@@ -23,8 +25,9 @@ SHOWN_DUPLICATES = 15
 
 def _download(data: bytes, mimetype: str, project: Project, extension: str) -> Response:
     safe_code = re.sub(r"[^A-Za-z0-9_-]", "_", project.code)
+    name = _("expenditures-%(code)s-template", code=safe_code)
     return Response(data, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="uitgaven-{safe_code}-sjabloon.{extension}"',
+        "Content-Disposition": f'attachment; filename="{name}.{extension}"',
         "Cache-Control": "no-store",
     })
 
@@ -45,10 +48,12 @@ def template_csv(code):
 
 def _duplicates_message(duplicates) -> str:
     shown = "; ".join(d.describe() for d in duplicates[:SHOWN_DUPLICATES])
-    more = f"; en nog {len(duplicates) - SHOWN_DUPLICATES}" if len(duplicates) > SHOWN_DUPLICATES else ""
-    noun = "lijn heeft" if len(duplicates) == 1 else "lijnen hebben"
-    return (f"Let op, mogelijke dubbele financiering: {len(duplicates)} {noun} dezelfde leverancier en hetzelfde "
-            f"factuurnummer als een andere uitgave van het project: {shown}{more}.")
+    if len(duplicates) > SHOWN_DUPLICATES:
+        shown = _("%(shown)s; and %(more)s more", shown=shown, more=len(duplicates) - SHOWN_DUPLICATES)
+    return ngettext("Note, possible double financing: %(num)d line has the same supplier and invoice number as "
+                    "another expenditure of the project: %(lines)s.",
+                    "Note, possible double financing: %(num)d lines have the same supplier and invoice number as "
+                    "another expenditure of the project: %(lines)s.", len(duplicates), lines=shown)
 
 
 @bp.route("/<code>/partners/<int:partner_id>/expenditures/import", methods=["GET", "POST"])
@@ -57,7 +62,7 @@ def upload(code, partner_id):
     project = project_or_404(current_user, code)
     partner = require_partner(current_user, db.session.get(Partner, partner_id), project)
     require(can_register_for(current_user, partner),
-            "Alleen de partner zelf of een financieel medewerker registreert uitgaven.")
+            _("Only the partner itself or a finance officer registers expenditures."))
     form = ImportForm()
     rejected = None
     if form.validate_on_submit():
@@ -69,14 +74,16 @@ def upload(code, partner_id):
             rejected = error
         else:
             db.session.commit()
-            noun = "uitgave" if result.count == 1 else "uitgaven"
-            flash(f"{result.count} {noun} geïmporteerd (totaal {formatting.money(result.total)}).", "success")
+            flash(ngettext("%(num)d expenditure imported (total %(total)s).",
+                           "%(num)d expenditures imported (total %(total)s).", result.count,
+                           total=formatting.money(result.total)), "success")
             if result.duplicates:
                 flash(_duplicates_message(result.duplicates), "warning")
             return redirect(url_for("expenditures.index", code=project.code, partner=partner.id))
     flat_rate_ids = {fr.category_id for fr in partner.flat_rates}
     status = 422 if request.method == "POST" else 200
     return render_template("imports/upload.html", project=project, partner=partner, form=form, columns=COLUMNS,
+                           explanations=explanations(_, current_language()),
                            categories=categories_of(project), periods=periods_of(project),
                            flat_rate_ids=flat_rate_ids, rejected=rejected, shown_errors=SHOWN_ERRORS,
                            max_rows=MAX_ROWS), status

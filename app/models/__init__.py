@@ -32,12 +32,13 @@ from .project import (
     Programme,
     Project,
     ReportingPeriod,
+    category_label,
 )
 
 __all__ = [
     "GENESIS_HASH", "AuditEvent", "Membership", "Organisation", "Role", "User", "DEFAULT_CATEGORIES",
     "BudgetLine", "CategoryKind", "CostCategory", "FlatRate", "FlatRateBasis", "FundingKind",
-    "FundingSource", "Partner", "Programme", "Project", "ReportingPeriod", "Claim", "ClaimCategoryTotal",
-    "ClaimLine", "ClaimStatus", "ErrorType", "LineStatus", "PartnerTransfer", "PaymentRequest", "Document",
-    "Expenditure", "ExpenditureDocument", "ExpenditureImport", "ExpenditureStatus", "duplicate_key",
+    "FundingSource", "Partner", "Programme", "Project", "ReportingPeriod", "category_label", "Claim",
+    "ClaimCategoryTotal", "ClaimLine", "ClaimStatus", "ErrorType", "LineStatus", "PartnerTransfer", "PaymentRequest",
+    "Document", "Expenditure", "ExpenditureDocument", "ExpenditureImport", "ExpenditureStatus", "duplicate_key",
 ]

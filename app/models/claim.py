@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..i18n import gettext as _
 from ..money import Money
 from .expenditure import Expenditure
 from .org import User
@@ -27,9 +28,10 @@ class ClaimStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"draft": "concept", "submitted": "ingediend", "in_verification": "in verificatie",
-                "returned": "teruggestuurd", "certified": "gecertificeerd",
-                "included_in_payment": "in betaalaanvraag", "paid": "betaald"}[self.value]
+        """The state's name in the request's language."""
+        return {"draft": _("draft"), "submitted": _("submitted"), "in_verification": _("in verification"),
+                "returned": _("returned"), "certified": _("certified"),
+                "included_in_payment": _("in a payment request"), "paid": _("paid")}[self.value]
 
     @property
     def editable(self) -> bool:
@@ -47,7 +49,7 @@ class LineStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"pending": "te verifiëren", "verified": "geverifieerd", "parked": "geparkeerd"}[self.value]
+        return {"pending": _("to verify"), "verified": _("verified"), "parked": _("parked")}[self.value]
 
 
 class ErrorType(enum.StrEnum):
@@ -66,15 +68,15 @@ class ErrorType(enum.StrEnum):
     @property
     def label(self) -> str:
         return {
-            "ineligible": "Niet-subsidiabele kost",
-            "outside_period": "Betaald buiten de subsidiabiliteitsperiode",
-            "missing_evidence": "Ontbrekend of onvolledig bewijsstuk",
-            "procurement": "Regels overheidsopdrachten niet gevolgd",
-            "calculation": "Rekenfout",
-            "recoverable_vat": "Terugvorderbare btw gedeclareerd",
-            "double_financing": "Dubbele financiering",
-            "staff_costs": "Fout in personeelskosten",
-            "other": "Andere",
+            "ineligible": _("Ineligible cost"),
+            "outside_period": _("Paid outside the eligibility period"),
+            "missing_evidence": _("Missing or incomplete evidence"),
+            "procurement": _("Public procurement rules not followed"),
+            "calculation": _("Calculation error"),
+            "recoverable_vat": _("Recoverable VAT declared"),
+            "double_financing": _("Double financing"),
+            "staff_costs": _("Error in staff costs"),
+            "other": _("Other"),
         }[self.value]
 
 

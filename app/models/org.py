@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..i18n import gettext as _
 from .types import UTCDateTime, str_enum, utcnow
 
 
@@ -20,8 +21,8 @@ class Role(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"admin": "beheerder", "finance_officer": "financieel medewerker",
-                "partner": "partner", "auditor": "auditor"}[self.value]
+        return {"admin": _("administrator"), "finance_officer": _("finance officer"),
+                "partner": _("partner"), "auditor": _("auditor")}[self.value]
 
 
 class Organisation(db.Model):

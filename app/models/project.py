@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Intege
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..i18n import gettext as _
 from ..money import Money, Percentage
 from .org import Organisation
 from .types import str_enum
@@ -26,6 +28,8 @@ class CategoryKind(enum.StrEnum):
     SMALL_GRANTS = "small_grants"
 
 
+# The default names, as stored in the database (in Dutch) when a project is created; shown translated by
+# their kind (category_label), while a name a project gave a category itself is shown as it was entered.
 DEFAULT_CATEGORIES = [
     (CategoryKind.STAFF, "Personeelskosten"),
     (CategoryKind.OFFICE, "Kantoor- en administratiekosten"),
@@ -35,6 +39,36 @@ DEFAULT_CATEGORIES = [
     (CategoryKind.INFRASTRUCTURE, "Infrastructuur en werken"),
     (CategoryKind.SMALL_GRANTS, "Kleine projecten (fonds)"),
 ]
+_DEFAULT_NAMES = dict(DEFAULT_CATEGORIES)
+
+
+def default_category_label(kind: CategoryKind | str, _: Callable[[str], str] = _) -> str:
+    """The default name of a category kind in the request's language (the Interreg names); with
+    ``_=str`` the English name, whatever the request's language."""
+    return {
+        CategoryKind.STAFF: _("Staff costs"),
+        CategoryKind.OFFICE: _("Office and administration costs"),
+        CategoryKind.TRAVEL: _("Travel and accommodation costs"),
+        CategoryKind.EXTERNAL: _("External expertise and services costs"),
+        CategoryKind.EQUIPMENT: _("Equipment costs"),
+        CategoryKind.INFRASTRUCTURE: _("Infrastructure and works"),
+        CategoryKind.SMALL_GRANTS: _("Small projects (fund)"),
+    }[CategoryKind(kind)]
+
+
+def is_default_name(kind: CategoryKind, name: str | None) -> bool:
+    """Whether a category carries the default name of its kind (as the project was created with)."""
+    return name is None or name == _DEFAULT_NAMES.get(kind)
+
+
+def category_label(kind: CategoryKind | str, name: str | None = None) -> str:
+    """A cost category as people read it: a default name (or none) in the request's language, translated
+    by its kind; a name the project gave the category itself as it was entered."""
+    try:
+        kind = CategoryKind(kind)
+    except ValueError:
+        return name or str(kind)
+    return default_category_label(kind) if is_default_name(kind, name) else name
 
 
 class FlatRateBasis(enum.StrEnum):
@@ -43,8 +77,9 @@ class FlatRateBasis(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"staff_costs": "van de personeelskosten",
-                "other_direct_costs": "van de andere directe kosten"}[self.value]
+        """What the rate is a percentage of, after the rate: '15% of staff costs'."""
+        return {"staff_costs": _("of staff costs"),
+                "other_direct_costs": _("of other direct costs")}[self.value]
 
 
 class FundingKind(enum.StrEnum):
@@ -127,6 +162,11 @@ class CostCategory(db.Model):
 
     __table_args__ = (UniqueConstraint("project_id", "kind"), UniqueConstraint("project_id", "position"))
 
+    @property
+    def label(self) -> str:
+        """The name people read (see :func:`category_label`): use it wherever a category is shown."""
+        return category_label(self.kind, self.name)
+
 
 class ReportingPeriod(db.Model):
     __tablename__ = "reporting_period"
@@ -144,7 +184,7 @@ class ReportingPeriod(db.Model):
 
     @property
     def label(self) -> str:
-        return f"Periode {self.number}"
+        return _("Period %(number)s", number=self.number)
 
 
 class BudgetLine(db.Model):
@@ -189,6 +229,8 @@ class FlatRate(db.Model):
 class FundingSource(db.Model):
     """Who pays a partner's budget: EFRO, other public co-financiers; the own contribution is the rest."""
 
+    EFRO_NAME = "EFRO"  # the name stored for the EFRO source; shown as the fund's name in the page's language
+
     __tablename__ = "funding_source"
     id: Mapped[int] = mapped_column(primary_key=True)
     partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="RESTRICT"), index=True)
@@ -202,3 +244,10 @@ class FundingSource(db.Model):
         Index("uq_funding_source_one_efro", "partner_id", unique=True,
               sqlite_where=db.text("kind = 'efro'"), postgresql_where=db.text("kind = 'efro'")),
     )
+
+    @property
+    def label(self) -> str:
+        """The source's name as people read it: EFRO in Dutch, ERDF in English; other names as entered."""
+        if self.kind is FundingKind.EFRO and self.name == self.EFRO_NAME:
+            return _("ERDF")
+        return self.name

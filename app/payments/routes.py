@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from ..auth.routes import current_actor
 from ..errors import DomainError, NotFound
+from ..i18n import gettext as _
 from ..models import PaymentRequest, Project
 from ..models.types import utcnow
 from ..money import parse_money
@@ -27,7 +28,7 @@ def _date(name: str) -> date:
     try:
         return date.fromisoformat(request.form.get(name, ""))
     except ValueError:
-        raise DomainError("Vul een geldige datum in.") from None
+        raise DomainError(_("Enter a valid date.")) from None
 
 
 @bp.get("/<code>/payments")
@@ -43,7 +44,7 @@ def index(code):
 def _act(code, action, success, request_id=None):
     """Run one payment action; go to the payment request it concerns, or to the list."""
     project = payments_project_or_404(code)
-    _, result = commit_or_explain(lambda: action(project), success)
+    _ok, result = commit_or_explain(lambda: action(project), success)
     target = request_id or (result.id if isinstance(result, PaymentRequest) else None)
     if target:
         return redirect(url_for("payments.detail", code=code, request_id=target))
@@ -55,7 +56,7 @@ def _act(code, action, success, request_id=None):
 def create(code):
     ids = [int(i) for i in request.form.getlist("claim_ids") if i.isdigit()]
     return _act(code, lambda p: svc.create_request(current_actor(), current_user, p, ids),
-                "Betaalaanvraag aangemaakt.")
+                _("Payment request made."))
 
 
 @bp.get("/<code>/payments/<int:request_id>")
@@ -76,7 +77,7 @@ def received(code, request_id):
         pr = svc.request_or_404(current_user, project, request_id)
         return svc.record_received(current_actor(), current_user, project, pr, _date("received_date"),
                                    parse_money(request.form.get("amount", "")))
-    return _act(code, action, "Ontvangst van de betaling geboekt.", request_id)
+    return _act(code, action, _("Receipt of the payment recorded."), request_id)
 
 
 @bp.post("/<code>/payments/<int:request_id>/transfers")
@@ -87,4 +88,4 @@ def transfer(code, request_id):
         return svc.record_transfer(current_actor(), current_user, project, pr,
                                    request.form.get("partner_id", type=int), _date("transfer_date"),
                                    parse_money(request.form.get("amount", "")))
-    return _act(code, action, "Doorstorting geboekt.", request_id)
+    return _act(code, action, _("Transfer recorded."), request_id)

@@ -3,10 +3,11 @@ from wtforms import SelectField, SubmitField
 from wtforms.validators import InputRequired
 
 from ..forms import MoneyField
+from ..i18n import lazy_gettext as _l
 
 
 class BudgetLineForm(FlaskForm):
-    category_id = SelectField("Kostencategorie", coerce=int, validators=[InputRequired()])
-    period_id = SelectField("Periode", coerce=int, validators=[InputRequired()])
-    amount = MoneyField("Bedrag (EUR)", validators=[InputRequired("Vul een bedrag in.")])
-    submit = SubmitField("Budget opslaan")
+    category_id = SelectField(_l("Cost category"), coerce=int, validators=[InputRequired()])
+    period_id = SelectField(_l("Period"), coerce=int, validators=[InputRequired()])
+    amount = MoneyField(_l("Amount (EUR)"), validators=[InputRequired(_l("Enter an amount."))])
+    submit = SubmitField(_l("Save budget"))

@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 from .. import formatting
 from ..auth.routes import current_actor
 from ..extensions import db
+from ..i18n import gettext as _
 from ..models import Partner, Project
 from ..permissions import can_edit_budget, project_or_404, require, require_partner
 from ..services import budget, setup
@@ -46,10 +47,10 @@ def partner(code, partner_id):
 def edit_budget(code, partner_id):
     project = project_or_404(current_user, code)
     partner = partner_or_404(project, partner_id)
-    require(can_edit_budget(current_user, project), "Alleen een beheerder of financieel medewerker wijzigt het budget.")
+    require(can_edit_budget(current_user, project), _("Only an administrator or a finance officer changes the budget."))
     form = BudgetLineForm()
     categories, periods = budget.categories_of(project), budget.periods_of(project)
-    form.category_id.choices = [(c.id, c.name) for c in categories]
+    form.category_id.choices = [(c.id, c.label) for c in categories]
     form.period_id.choices = [(p.id, f"{p.label} ({formatting.date_range(p.start_date, p.end_date)})")
                               for p in periods]
     if request.method == "GET":
@@ -60,9 +61,9 @@ def edit_budget(code, partner_id):
         if line is not None:
             form.amount.data = line.amount
     if form.validate_on_submit():
-        ok, _ = commit_or_explain(
+        ok, _line = commit_or_explain(
             lambda: budget.set_budget_line(current_actor(), current_user, partner, form.category_id.data,
-                                           form.period_id.data, form.amount.data), "Het budget is gewijzigd.")
+                                           form.period_id.data, form.amount.data), _("The budget has been changed."))
         if ok:
             return redirect(url_for("projects.partner", code=project.code, partner_id=partner.id))
     status = 422 if request.method == "POST" else 200

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import gettext as _
 from ..models import AuditEvent, Membership, Partner, Project, Role, User
 from ..models.types import utcnow
 from . import audit
@@ -68,7 +69,7 @@ def authenticate(email: str, password: str, ip: str | None) -> User:
     if _recent_failures(email) >= current_app.config["LOGIN_MAX_FAILURES"]:
         audit.record(Actor(None, email, ip), "auth.login_refused", role="anonymous",
                      after={"reason": "too many failed attempts"})
-        raise LoginError("Te veel mislukte aanmeldpogingen. Probeer het over een kwartier opnieuw.")
+        raise LoginError(_("Too many failed sign-in attempts. Try again in a quarter of an hour."))
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
         _hasher.verify(_dummy_hash(), "not a password of anyone")
@@ -78,7 +79,7 @@ def authenticate(email: str, password: str, ip: str | None) -> User:
     if not ok:
         audit.record(Actor(user.id if user else None, email, ip), "auth.login_failed", role="anonymous",
                      object_type="user" if user else None, object_id=user.id if user else None)
-        raise LoginError("Onbekend e-mailadres of verkeerd wachtwoord.")
+        raise LoginError(_("Unknown e-mail address or wrong password."))
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     audit.record(Actor(user.id, email, ip), "auth.login", role="user", object_type="user", object_id=user.id)
@@ -92,11 +93,11 @@ def logout(actor: Actor) -> None:
 def create_user(actor: Actor, email: str, full_name: str, password: str) -> User:
     email = normalise_email(email)
     if "@" not in email or len(email) > 254:
-        raise DomainError(f"'{email}' is geen geldig e-mailadres.")
+        raise DomainError(_("'%(email)s' is not a valid e-mail address.", email=email))
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(f"Een wachtwoord heeft minstens {MIN_PASSWORD_LENGTH} tekens.")
+        raise DomainError(_("A password has at least %(length)s characters.", length=MIN_PASSWORD_LENGTH))
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise DomainError(f"Er bestaat al een gebruiker met e-mailadres {email}.")
+        raise DomainError(_("A user with e-mail address %(email)s already exists.", email=email))
     user = User(email=email, full_name=full_name.strip() or email, password_hash=hash_password(password))
     db.session.add(user)
     db.session.flush()
@@ -108,9 +109,9 @@ def create_user(actor: Actor, email: str, full_name: str, password: str) -> User
 def grant_membership(actor: Actor, user: User, project: Project, role: Role,
                      partner: Partner | None = None) -> Membership:
     if (role is Role.PARTNER) != (partner is not None):
-        raise DomainError("Een partnergebruiker hoort bij precies één partner; andere rollen bij geen.")
+        raise DomainError(_("A partner user belongs to exactly one partner; other roles to none."))
     if partner is not None and partner.project_id != project.id:
-        raise DomainError("Deze partner hoort niet bij dit project.")
+        raise DomainError(_("This partner does not belong to this project."))
     existing = db.session.scalar(select(Membership).where(
         Membership.user_id == user.id, Membership.project_id == project.id, Membership.role == role,
         (Membership.partner_id == partner.id) if partner else Membership.partner_id.is_(None)))

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from .. import formatting
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import gettext as _
 from ..models import (
     BudgetLine,
     CostCategory,
@@ -178,16 +179,16 @@ def set_budget_line(actor: Actor, user: User, partner: Partner, category_id: int
     or when the other public co-financing would exceed the partner's new budget.
     """
     project = partner.project
-    require(can_edit_budget(user, project), "Alleen een beheerder of financieel medewerker wijzigt het budget.")
+    require(can_edit_budget(user, project), _("Only an administrator or a finance officer changes the budget."))
     audit.serialise()
     category = db.session.get(CostCategory, category_id)
     period = db.session.get(ReportingPeriod, period_id)
     if category is None or category.project_id != project.id:
-        raise DomainError("Deze kostencategorie hoort niet bij dit project.")
+        raise DomainError(_("This cost category does not belong to this project."))
     if period is None or period.project_id != project.id:
-        raise DomainError("Deze rapportageperiode hoort niet bij dit project.")
+        raise DomainError(_("This reporting period does not belong to this project."))
     if amount < 0:
-        raise DomainError("Een budgetbedrag mag niet negatief zijn.")
+        raise DomainError(_("A budget amount may not be negative."))
 
     line = db.session.scalar(select(BudgetLine).where(
         BudgetLine.partner_id == partner.id, BudgetLine.category_id == category_id,
@@ -208,18 +209,20 @@ def set_budget_line(actor: Actor, user: User, partner: Partner, category_id: int
         select(func.coalesce(func.sum(FundingSource.amount), ZERO)).where(
             FundingSource.partner_id == partner.id, FundingSource.kind == FundingKind.OTHER_PUBLIC)) or ZERO
     if new_efro + other_public > new_total:
-        raise DomainError(
-            f"Het budget van {partner.name} zou {formatting.money(new_total)} worden, minder dan de EFRO-steun "
-            f"en overige publieke cofinanciering samen ({formatting.money(new_efro + other_public)}).")
+        raise DomainError(_(
+            "The budget of %(partner)s would become %(total)s, less than the ERDF support and the other public "
+            "co-financing together (%(funding)s).", partner=partner.name, total=formatting.money(new_total),
+            funding=formatting.money(new_efro + other_public)))
     others_efro = db.session.scalar(
         select(func.coalesce(func.sum(FundingSource.amount), ZERO))
         .join(Partner, FundingSource.partner_id == Partner.id)
         .where(Partner.project_id == project.id, Partner.id != partner.id,
                FundingSource.kind == FundingKind.EFRO)) or ZERO
     if others_efro + new_efro > project.efro_ceiling:
-        raise DomainError(
-            f"Het EFRO-totaal van het project zou {formatting.money(others_efro + new_efro)} worden, meer dan "
-            f"de goedgekeurde {formatting.money(project.efro_ceiling)}. Verlaag eerst een ander budget.")
+        raise DomainError(_(
+            "The project's ERDF total would become %(total)s, more than the approved %(ceiling)s. Lower another "
+            "budget first.", total=formatting.money(others_efro + new_efro),
+            ceiling=formatting.money(project.efro_ceiling)))
 
     if line is None:
         line = BudgetLine(partner_id=partner.id, category_id=category_id, period_id=period_id, amount=amount)
@@ -227,7 +230,8 @@ def set_budget_line(actor: Actor, user: User, partner: Partner, category_id: int
     else:
         line.amount = amount
     if efro is None:
-        efro = FundingSource(partner_id=partner.id, kind=FundingKind.EFRO, name="EFRO", amount=new_efro)
+        efro = FundingSource(partner_id=partner.id, kind=FundingKind.EFRO, name=FundingSource.EFRO_NAME,
+                             amount=new_efro)
         db.session.add(efro)
     else:
         efro.amount = new_efro

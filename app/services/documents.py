@@ -22,8 +22,10 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
+from .. import formatting
 from ..errors import DomainError, NotFound
 from ..extensions import db
+from ..i18n import gettext as _
 from ..models import (
     Claim,
     ClaimLine,
@@ -49,7 +51,6 @@ ALLOWED_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ("DOCX", ("docx",)),
     "application/vnd.oasis.opendocument.text": ("ODT", ("odt",)),
 }
-ALLOWED_LABEL = "PDF, PNG, JPEG, XLSX, DOCX of ODT"
 MAX_FILENAME = 255
 _CHUNK = 1024 * 1024
 
@@ -62,6 +63,12 @@ class _Checked:
     data: bytes
     sha256: str
     content_type: str
+
+
+def allowed_label() -> str:
+    """The accepted types for people: 'PDF, PNG, JPEG, XLSX, DOCX or ODT'."""
+    labels = list(dict.fromkeys(label for label, _extensions in ALLOWED_TYPES.values()))
+    return _("%(types)s or %(last)s", types=", ".join(labels[:-1]), last=labels[-1])
 
 
 def max_upload_bytes() -> int:
@@ -94,7 +101,7 @@ def display_name(raw: str | None) -> str:
     """The name the user gave the file, for messages (Jinja escapes it)."""
     name = _basename(raw)
     if not name:
-        return "(zonder naam)"
+        return _("(no name)")
     return name if len(name) <= 120 else name[:117] + "..."
 
 
@@ -135,29 +142,32 @@ def _validate(exp: Expenditure, files: Iterable[tuple[str, bytes] | FileStorage]
         raw_name, data, too_large = _read(item, limit)
         shown = display_name(raw_name)
         if not data:
-            errors.append(f"'{shown}' is leeg.")
+            errors.append(_("'%(file)s' is empty.", file=shown))
             continue
         if too_large:
-            errors.append(f"'{shown}' is groter dan {limit_mb} MB; de limiet is {limit_mb} MB per bestand.")
+            errors.append(_("'%(file)s' is larger than %(limit)s MB; the limit is %(limit)s MB per file.",
+                            file=shown, limit=formatting.number(limit_mb)))
             continue
         content_type = sniff(data)
         if content_type is None:
-            errors.append(f"'{shown}' is geen toegelaten bestandstype ({ALLOWED_LABEL}).")
+            errors.append(_("'%(file)s' is not an accepted type of file (%(types)s).", file=shown,
+                            types=allowed_label()))
             continue
         sha = hashlib.sha256(data).hexdigest()
         if sha in attached:
-            errors.append(f"'{shown}' is al als bewijsstuk aan deze uitgave toegevoegd "
-                          f"(als '{attached[sha]}').")
+            errors.append(_("'%(file)s' has already been added to this expenditure as evidence (as '%(name)s').",
+                            file=shown, name=attached[sha]))
             continue
         if sha in seen:
-            errors.append(f"'{shown}' heeft dezelfde inhoud als '{seen[sha]}'; voeg het maar één keer toe.")
+            errors.append(_("'%(file)s' has the same content as '%(other)s'; add it only once.", file=shown,
+                            other=seen[sha]))
             continue
         seen[sha] = shown
         checked.append(_Checked(safe_filename(raw_name, content_type), data, sha, content_type))
     if errors:
         raise DomainError(" ".join(errors))
     if not checked:
-        raise DomainError("Kies minstens één bestand om op te laden.")
+        raise DomainError(_("Choose at least one file to upload."))
     return checked
 
 
@@ -238,14 +248,14 @@ def attach(actor: Actor, user: User, exp: Expenditure,
     project = exp.partner.project
     require_visible(user, exp, project)
     require(can_register_for(user, exp.partner),
-            "Alleen de partner zelf of een financieel medewerker voegt bewijsstukken toe.")
+            _("Only the partner itself or a finance officer adds evidence."))
     audit.serialise(exp)
     if exp.status is ExpenditureStatus.WITHDRAWN:
-        raise DomainError("Deze uitgave is ingetrokken; er kunnen geen bewijsstukken meer bij.")
+        raise DomainError(_("This expenditure is withdrawn; no more evidence can be added."))
     claim = certified_claim_of(exp)
     if claim is not None:
-        raise DomainError(f"Deze uitgave zit in een declaratie die {claim.status.label} is; er kunnen geen "
-                          "bewijsstukken meer bij.")
+        raise DomainError(_("This expenditure is in a claim that is %(status)s; no more evidence can be added.",
+                            status=claim.status.label))
     checked = _validate(exp, files)
     role = role_label(user, project)
     links = []
@@ -273,7 +283,7 @@ def download(actor: Actor, user: User, project: Project, link_id: int) -> tuple[
     """
     link = db.session.get(ExpenditureDocument, link_id)
     if link is None:
-        raise NotFound("Bewijsstuk niet gevonden.")
+        raise NotFound(_("Evidence not found."))
     exp = link.expenditure
     require_visible(user, exp, project)
     doc = link.document
@@ -281,13 +291,13 @@ def download(actor: Actor, user: User, project: Project, link_id: int) -> tuple[
     actual = _file_sha256(path)
     if actual is None:
         current_app.logger.error("evidence file missing: link %s, sha256 %s, path %s", link.id, doc.sha256, path)
-        raise DomainError(f"Het bestand '{link.filename}' is niet meer beschikbaar in de opslag. "
-                          "Meld dit aan de beheerder.")
+        raise DomainError(_("The file '%(file)s' is no longer available in the storage. Report this to the "
+                            "administrator.", file=link.filename))
     if actual != doc.sha256:
         current_app.logger.error("evidence file altered: link %s, expected %s, found %s, path %s",
                                  link.id, doc.sha256, actual, path)
-        raise DomainError(f"Het bestand '{link.filename}' is in de opslag gewijzigd of beschadigd en wordt "
-                          "daarom niet aangeboden. Meld dit aan de beheerder.")
+        raise DomainError(_("The file '%(file)s' has been changed or damaged in the storage and is therefore not "
+                            "offered. Report this to the administrator.", file=link.filename))
     audit.record(actor, "document.downloaded", role=role_label(user, project), object_type="expenditure",
                  object_id=exp.id, project_id=exp.project_id,
                  after={"link_id": link.id, "filename": link.filename, "sha256": doc.sha256})

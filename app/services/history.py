@@ -8,16 +8,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import select
 
 from .. import formatting
 from ..extensions import db
-from ..models import AuditEvent, CategoryKind, ClaimStatus, ErrorType, LineStatus, Organisation, Partner, User
-from ..models.project import DEFAULT_CATEGORIES
-
-CATEGORY_NAMES = dict(DEFAULT_CATEGORIES)
+from ..i18n import gettext as _
+from ..i18n import ngettext
+from ..models import AuditEvent, ClaimStatus, ErrorType, LineStatus, Organisation, Partner, User, category_label
 
 
 @dataclass(frozen=True)
@@ -253,27 +250,25 @@ def _status_change(b, a, n):
 
 
 def _certified(b, a, n):
-    return _("Certified %(certified)s: EFRO %(efro)s, own contribution %(contribution)s.",
+    return _("Certified %(certified)s: ERDF %(efro)s, own contribution %(contribution)s.",
              certified=_money(a.get("certified")), efro=_money(a.get("efro")),
              contribution=_money(a.get("contribution")))
 
 
 def _budget_changed(b, a, n):
-    kind = a.get("category")
-    try:
-        category = CATEGORY_NAMES[CategoryKind(kind)]
-    except ValueError:
-        category = str(kind)
     return _("%(partner)s, %(category)s, period %(period)s: from %(old)s to %(new)s; the partner's budget "
-             "%(total)s, its EFRO from %(old_efro)s to %(new_efro)s.", partner=n.partner(a.get("partner_id")),
-             category=category, period=a.get("period"), old=_money(b.get("amount")), new=_money(a.get("amount")),
+             "%(total)s, its ERDF from %(old_efro)s to %(new_efro)s.", partner=n.partner(a.get("partner_id")),
+             category=category_label(a.get("category")), period=a.get("period"), old=_money(b.get("amount")),
+             new=_money(a.get("amount")),
              total=_money(a.get("partner_total")), old_efro=_money(b.get("partner_efro")),
              new_efro=_money(a.get("partner_efro")))
 
 
 def _payment_requested(b, a, n):
-    return _("Payment request %(number)s for claims %(claims)s: %(amount)s of EFRO requested.",
-             number=a.get("number"), claims=_ids(a.get("claims")), amount=_money(a.get("amount_requested")))
+    claims = a.get("claims") or []
+    return ngettext("Payment request %(number)s for claim %(claims)s: %(amount)s of ERDF requested.",
+                    "Payment request %(number)s for claims %(claims)s: %(amount)s of ERDF requested.", len(claims),
+                    number=a.get("number"), claims=_ids(claims), amount=_money(a.get("amount_requested")))
 
 
 def _payment_received(b, a, n):
@@ -286,7 +281,8 @@ def _payment_transferred(b, a, n):
              amount=_money(a.get("amount")), partner=n.partner(a.get("partner_id")),
              date=_day(a.get("transfer_date")), left=_money(a.get("outstanding_after")))
     if a.get("claims_paid"):
-        text += " " + _("Claims %(claims)s paid.", claims=_ids(a.get("claims_paid")))
+        text += " " + ngettext("Claim %(claims)s paid.", "Claims %(claims)s paid.", len(a["claims_paid"]),
+                               claims=_ids(a["claims_paid"]))
     return text
 
 

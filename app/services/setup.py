@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import gettext as _
 from ..models import (
     DEFAULT_CATEGORIES,
     BudgetLine,
@@ -82,13 +83,13 @@ def create_project(actor: Actor, prog: Programme, data: ProjectData) -> Project:
     """A project with the default (Interreg) cost categories."""
     code = data.code.strip()
     if not code or len(code) > 20:
-        raise DomainError("Een projectcode heeft 1 tot 20 tekens.")
+        raise DomainError(_("A project code has 1 to 20 characters."))
     if db.session.scalar(select(Project.id).where(Project.code == code)) is not None:
-        raise DomainError(f"Er bestaat al een project met code {code}.")
+        raise DomainError(_("A project with code %(code)s already exists.", code=code))
     if data.end_date < data.start_date or data.eligibility_end < data.eligibility_start:
-        raise DomainError("Een einddatum ligt vóór de begindatum.")
+        raise DomainError(_("An end date lies before its start date."))
     if not (Decimal(0) < data.cofinancing_rate <= Decimal(100)):
-        raise DomainError("De cofinancieringsgraad ligt tussen 0 en 100%.")
+        raise DomainError(_("The co-financing rate lies between 0 and 100%."))
     project = Project(programme_id=prog.id, code=code, name=data.name.strip(), start_date=data.start_date,
                       end_date=data.end_date, eligibility_start=data.eligibility_start,
                       eligibility_end=data.eligibility_end, cofinancing_rate=data.cofinancing_rate,
@@ -108,11 +109,11 @@ def create_project(actor: Actor, prog: Programme, data: ProjectData) -> Project:
 def add_period(actor: Actor, project: Project, start: date, end: date) -> ReportingPeriod:
     """The next reporting period: it starts after the previous one ends."""
     if end < start:
-        raise DomainError("Een periode eindigt niet vóór ze begint.")
+        raise DomainError(_("A period does not end before it starts."))
     last = db.session.scalar(select(ReportingPeriod).where(ReportingPeriod.project_id == project.id)
                              .order_by(ReportingPeriod.number.desc()).limit(1))
     if last is not None and start <= last.end_date:
-        raise DomainError(f"De periode moet na {last.label} beginnen.")
+        raise DomainError(_("The period must start after %(period)s.", period=last.label))
     period = ReportingPeriod(project_id=project.id, number=(last.number + 1) if last else 1, start_date=start,
                              end_date=end)
     db.session.add(period)
@@ -134,14 +135,15 @@ def organisation(name: str, country: str, city: str | None = None) -> Organisati
 
 def add_partner(actor: Actor, project: Project, data: PartnerData) -> Partner:
     if data.country not in ("BE", "NL"):
-        raise DomainError("Een partner is Belgisch (BE) of Nederlands (NL).")
+        raise DomainError(_("A partner is Belgian (BE) or Dutch (NL)."))
     org = organisation(data.organisation.strip(), data.country, data.city)
     if db.session.scalar(select(Partner.id).where(Partner.project_id == project.id,
                                                   Partner.organisation_id == org.id)) is not None:
-        raise DomainError(f"{org.name} is al partner van {project.code}.")
+        raise DomainError(_("%(organisation)s is already a partner of %(project)s.", organisation=org.name,
+                            project=project.code))
     if data.lead and db.session.scalar(select(Partner.id).where(Partner.project_id == project.id,
                                                                 Partner.is_lead)) is not None:
-        raise DomainError(f"{project.code} heeft al een leadpartner.")
+        raise DomainError(_("%(project)s already has a lead partner.", project=project.code))
     number = data.number or (db.session.scalar(select(func.max(Partner.number))
                                                .where(Partner.project_id == project.id)) or 0) + 1
     partner = Partner(project_id=project.id, organisation_id=org.id, number=number, is_lead=data.lead,
@@ -160,7 +162,7 @@ def set_initial_budget(actor: Actor, partner: Partner, budget: PartnerBudget) ->
     may not exceed the approved amount."""
     project = partner.project
     if db.session.scalar(select(BudgetLine.id).where(BudgetLine.partner_id == partner.id).limit(1)):
-        raise DomainError(f"{partner.name} heeft al een budget; wijzig het per budgetlijn.")
+        raise DomainError(_("%(partner)s already has a budget; change it line by line.", partner=partner.name))
     categories = {c.kind: c.id for c in db.session.scalars(
         select(CostCategory).where(CostCategory.project_id == project.id))}
     periods = {p.number: p.id for p in db.session.scalars(
@@ -168,28 +170,32 @@ def set_initial_budget(actor: Actor, partner: Partner, budget: PartnerBudget) ->
     rows = []
     for (kind, number), amount in budget.lines.items():
         if kind not in categories or number not in periods:
-            raise DomainError(f"Kostencategorie {kind} of periode {number} bestaat niet in {project.code}.")
+            raise DomainError(_("Cost category %(category)s or period %(period)s does not exist in %(project)s.",
+                                  category=kind, period=number, project=project.code))
         if amount < 0:
-            raise DomainError("Een budgetbedrag mag niet negatief zijn.")
+            raise DomainError(_("A budget amount may not be negative."))
         rows.append({"partner_id": partner.id, "category_id": categories[kind], "period_id": periods[number],
                      "amount": amount})
     total = sum((r["amount"] for r in rows), ZERO)
-    other = sum((amount for _, amount in budget.other_public), ZERO)
+    other = sum((amount for _name, amount in budget.other_public), ZERO)
     if budget.efro + other > total:
-        raise DomainError(f"EFRO en andere cofinanciering samen zijn meer dan het budget van {partner.name}.")
+        raise DomainError(_("ERDF and other co-financing together are more than the budget of %(partner)s.",
+                            partner=partner.name))
     efro_elsewhere = db.session.scalar(
         select(func.coalesce(func.sum(FundingSource.amount), ZERO)).join(Partner)
         .where(Partner.project_id == project.id, FundingSource.kind == FundingKind.EFRO)) or ZERO
     if efro_elsewhere + budget.efro > project.efro_ceiling:
-        raise DomainError(f"Het EFRO van {project.code} zou boven de goedgekeurde steun uitkomen.")
+        raise DomainError(_("The ERDF of %(project)s would exceed the approved support.", project=project.code))
     if rows:
         db.session.execute(db.insert(BudgetLine), rows)
-    db.session.add(FundingSource(partner_id=partner.id, kind=FundingKind.EFRO, name="EFRO", amount=budget.efro))
+    db.session.add(FundingSource(partner_id=partner.id, kind=FundingKind.EFRO, name=FundingSource.EFRO_NAME,
+                                 amount=budget.efro))
     for name, amount in budget.other_public:
         db.session.add(FundingSource(partner_id=partner.id, kind=FundingKind.OTHER_PUBLIC, name=name, amount=amount))
     for kind, (basis, rate) in budget.flat_rates.items():
         if kind not in categories:
-            raise DomainError(f"Kostencategorie {kind} bestaat niet in {project.code}.")
+            raise DomainError(_("Cost category %(category)s does not exist in %(project)s.", category=kind,
+                                  project=project.code))
         db.session.add(FlatRate(partner_id=partner.id, category_id=categories[kind], basis=basis, rate=rate))
     db.session.flush()
     audit.record(actor, "partner.budget_set", object_type="partner", object_id=partner.id, project_id=project.id,

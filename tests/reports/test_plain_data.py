@@ -46,3 +46,21 @@ def test_demo_invoice_is_a_reproducible_pdf():
                                    Decimal("121.00"), Decimal("21.00"))
     first, second = demo_invoice.invoice_pdf(invoice), demo_invoice.invoice_pdf(invoice)
     assert first.startswith(b"%PDF") and first == second
+
+
+def test_template_in_english_from_plain_data():
+    """The builders take the language with the data and read the shared catalogue themselves (no Flask)."""
+    data = expenditure_template.TemplateData(
+        project_code="TST", project_name="Test", eligibility_start=date(2020, 1, 1),
+        eligibility_end=date(2021, 12, 31), categories=[expenditure_template.Category("Staff costs", "staff")],
+        periods=[expenditure_template.Period(1, date(2020, 1, 1), date(2020, 6, 30))],
+        flat_rate_categories=["Office and administration costs"], language="en")
+    book = load_workbook(io.BytesIO(expenditure_template.template_xlsx(data)))
+    sheet, notes = book["Expenditures"], book["Explanation"]
+    assert [c.value for c in sheet[1]] == [c.english for c in expenditure_template.COLUMNS]
+    assert sheet["H2"].value == "EXAMPLE - replace or delete this row: printing of a brochure"
+    texts = [c for row in notes.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert "Eligibility period" in texts and "01/01/2020 – 31/12/2021" in texts
+    assert any(t.startswith("This partner claims Office and administration costs at a flat rate") for t in texts)
+    csv_lines = expenditure_template.template_csv(data).decode("utf-8-sig").splitlines()
+    assert csv_lines[0].startswith("Cost category,Period,") and '"1,210.00"' in csv_lines[1]

@@ -18,10 +18,10 @@ from .verification import (
     verifier_problem,
     verify_line,
 )
-from .workflow import TRANSITIONS, VERBS, require_state, transition
+from .workflow import TRANSITIONS, refusal, require_state, transition
 
 __all__ = [
-    "ClaimPage", "ClaimRow", "claim_page", "claim_rows", "TRANSITIONS", "VERBS", "CategoryRow",
+    "ClaimPage", "ClaimRow", "claim_page", "claim_rows", "TRANSITIONS", "refusal", "CategoryRow",
     "ClaimFigures", "add_lines", "certify", "claimable_expenditures", "claimable_query", "create_claim",
     "efro_allocation", "figures", "flat_rate_amounts", "remove_line", "require_state",
     "require_verifier", "return_claim", "start_verification", "submit", "transition", "verifier_problem",

@@ -7,6 +7,8 @@ from sqlalchemy import func, select
 from ... import formatting
 from ...errors import DomainError
 from ...extensions import db
+from ...i18n import gettext as _
+from ...i18n import ngettext
 from ...models import (
     Claim,
     ClaimCategoryTotal,
@@ -37,25 +39,26 @@ def certify(actor: Actor, user: User, claim: Claim) -> Claim:
     require_state(claim, "certify")
     fig = figures(claim)
     if fig.pending:
-        raise DomainError(f"Nog {fig.pending} {'lijn' if fig.pending == 1 else 'lijnen'} te verifiëren voor de "
-                          "certificering.")
+        raise DomainError(ngettext("%(num)d more line to verify before certification.",
+                                   "%(num)d more lines to verify before certification.", fig.pending))
     withdrawn = db.session.scalars(select(ClaimLine.expenditure_id).join(Expenditure).where(
         ClaimLine.claim_id == claim.id, ClaimLine.status != LineStatus.PARKED,
         Expenditure.status != ExpenditureStatus.ACTIVE)).all()
     if withdrawn:
-        raise DomainError("Ingetrokken uitgaven in de declaratie: " + ", ".join(f"#{i}" for i in withdrawn) + ".")
+        raise DomainError(_("Withdrawn expenditures in the claim: %(ids)s.", ids=", ".join(f"#{i}" for i in withdrawn)))
     unconfirmed = db.session.scalars(select(ClaimLine.expenditure_id).where(
         ClaimLine.claim_id == claim.id, ClaimLine.status != LineStatus.PARKED,
         ClaimLine.duplicate_confirmed_by_id.is_(None), ClaimLine.expenditure_id.in_(list(fig.duplicates)))).all()
     if unconfirmed:
-        raise DomainError("Mogelijke dubbele financiering niet bevestigd voor "
-                          + ("uitgave " if len(unconfirmed) == 1 else "uitgaven ")
-                          + ", ".join(f"#{i}" for i in unconfirmed) + ": bevestig per lijn dat u ze nagekeken hebt.")
+        raise DomainError(ngettext(
+            "Possible double financing not confirmed for expenditure %(ids)s: confirm for each line that you "
+            "checked it.", "Possible double financing not confirmed for expenditures %(ids)s: confirm for each "
+            "line that you checked it.", len(unconfirmed), ids=", ".join(f"#{i}" for i in unconfirmed)))
     if fig.certified <= 0:
-        raise DomainError("Er is niets te certificeren: alle lijnen zijn geparkeerd of volledig gekort.")
-    _, refusals = fig.warnings("certified")
+        raise DomainError(_("There is nothing to certify: every line is parked or fully deducted."))
+    _warnings, refusals = fig.warnings("certified")
     if refusals:
-        raise DomainError("Certificering geweigerd: " + " ".join(refusals))
+        raise DomainError(_("Certification refused: %(reasons)s", reasons=" ".join(refusals)))
     project = claim.partner.project
     rows = [row for row in fig.rows if row.certified or row.declared]
     certified_total = sum((row.certified for row in rows), ZERO)
@@ -64,14 +67,14 @@ def certify(actor: Actor, user: User, claim: Claim) -> Claim:
         select(func.coalesce(func.sum(Claim.efro_total), ZERO))
         .where(Claim.project_id == project.id, Claim.status.in_(FINAL_STATES))) or ZERO
     if certified_before + efro_total > project.efro_ceiling:
-        raise DomainError(f"Certificering geweigerd: het gecertificeerde EFRO van het project zou "
-                          f"{formatting.money(certified_before + efro_total)} worden, meer dan de goedgekeurde "
-                          f"{formatting.money(project.efro_ceiling)}.")
+        raise DomainError(_("Certification refused: the project's certified ERDF would become %(total)s, more "
+                            "than the approved %(ceiling)s.", total=formatting.money(certified_before + efro_total),
+                            ceiling=formatting.money(project.efro_ceiling)))
     totals = [ClaimCategoryTotal(claim_id=claim.id, category_id=row.category_id, flat_rate=row.flat_rate is not None,
                                  declared=row.declared, certified=row.certified, efro=efro,
                                  contribution=row.certified - efro)
               for row, efro in zip(rows, efro_allocation(rows, efro_total), strict=True)]
-    before, _ = transition(claim, "certify")
+    before, _after = transition(claim, "certify")
     db.session.add_all(totals)
     claim.certified_total, claim.efro_total, claim.contribution_total = (certified_total, efro_total,
                                                                          contribution_total)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from ... import formatting
 from ...extensions import db
+from ...i18n import gettext as _
 from ...models import (
     BudgetLine,
     CategoryKind,
@@ -22,6 +23,7 @@ from ...models import (
     FlatRateBasis,
     LineStatus,
     Partner,
+    category_label,
 )
 from ...models.claim import FINAL_STATES
 from ...money import ZERO, allocate, flat_rate, percent_of, split_fund
@@ -33,7 +35,7 @@ class CategoryRow:
     category_id: int
     name: str
     kind: CategoryKind
-    flat_rate: str | None = None  # e.g. "15% van de personeelskosten"
+    flat_rate: str | None = None  # e.g. "15% of staff costs" (in the request's language)
     declared: Decimal = ZERO
     certified: Decimal = ZERO
     budget: Decimal = ZERO
@@ -97,18 +99,19 @@ class ClaimFigures:
         for r in self.rows:
             amount = r.cumulative(getattr(r, basis))
             if amount > r.limit(self.flexibility):
-                refusals.append(
-                    f"{r.name}: {formatting.money(amount)} gecumuleerd, meer dan het budget "
-                    f"{formatting.money(r.budget)} plus {formatting.percent(self.flexibility)} flexibiliteit.")
+                refusals.append(_(
+                    "%(category)s: %(amount)s cumulative, more than the budget %(budget)s plus %(flexibility)s "
+                    "flexibility.", category=r.name, amount=formatting.money(amount),
+                    budget=formatting.money(r.budget), flexibility=formatting.percent(self.flexibility)))
             elif amount > r.budget:
-                warnings.append(
-                    f"{r.name}: {formatting.money(amount)} gecumuleerd, boven het budget "
-                    f"{formatting.money(r.budget)} (binnen de flexibiliteit van "
-                    f"{formatting.percent(self.flexibility)}).")
+                warnings.append(_(
+                    "%(category)s: %(amount)s cumulative, above the budget %(budget)s (within the flexibility of "
+                    "%(flexibility)s).", category=r.name, amount=formatting.money(amount),
+                    budget=formatting.money(r.budget), flexibility=formatting.percent(self.flexibility)))
         total = self.partner_earlier + getattr(self, basis)
         if total > self.partner_budget:
-            refusals.append(f"Totaal {formatting.money(total)} gecumuleerd, meer dan het partnerbudget "
-                            f"{formatting.money(self.partner_budget)}.")
+            refusals.append(_("Total %(amount)s cumulative, more than the partner budget %(budget)s.",
+                              amount=formatting.money(total), budget=formatting.money(self.partner_budget)))
         return warnings, refusals
 
 
@@ -143,7 +146,7 @@ def figures(claim: Claim, partner_ids: set[int] | None = None) -> ClaimFigures:
     categories = list(db.session.execute(
         select(CostCategory.id, CostCategory.name, CostCategory.kind)
         .where(CostCategory.project_id == project.id).order_by(CostCategory.position)))
-    kinds = {cid: kind for cid, _, kind in categories}
+    kinds = {cid: kind for cid, _name, kind in categories}
     budget = dict(db.session.execute(
         select(BudgetLine.category_id, func.sum(BudgetLine.amount)).where(BudgetLine.partner_id == partner.id)
         .group_by(BudgetLine.category_id)).all())
@@ -176,7 +179,7 @@ def figures(claim: Claim, partner_ids: set[int] | None = None) -> ClaimFigures:
         select(ClaimCategoryTotal).where(ClaimCategoryTotal.claim_id == claim.id))}
     rows = []
     for cid, name, kind in categories:
-        row = CategoryRow(cid, name, kind, labels.get(cid), flat_declared.get(cid, declared[cid]),
+        row = CategoryRow(cid, category_label(kind, name), kind, labels.get(cid), flat_declared.get(cid, declared[cid]),
                           flat_certified.get(cid, certified[cid]), budget.get(cid, ZERO), earlier.get(cid, ZERO))
         if cid in fixed:  # certified: the figures fixed at certification
             row.declared, row.certified = fixed[cid].declared, fixed[cid].certified

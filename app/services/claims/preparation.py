@@ -6,6 +6,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from ...errors import DomainError, NotFound
 from ...extensions import db
+from ...i18n import gettext as _
 from ...models import (
     Claim,
     ClaimLine,
@@ -28,27 +29,27 @@ from .workflow import record, transition
 
 def _require_preparer(user: User, claim: Claim) -> None:
     if not can_see_partner(user, claim.partner):
-        raise NotFound("Niet gevonden.")
+        raise NotFound(_("Not found."))
     require(can_register_for(user, claim.partner),
-            "Alleen de partner zelf of een financieel medewerker werkt een declaratie bij.")
+            _("Only the partner itself or a finance officer updates a claim."))
     audit.serialise(claim)
 
 
 def _require_editable(claim: Claim) -> None:
     if not claim.status.editable:
-        raise DomainError(f"Deze declaratie is {claim.status.label} en ligt vast; wijzigingen zijn nieuwe "
-                          "records (correcties), geen aanpassingen.")
+        raise DomainError(_("This claim is %(status)s and frozen; changes are new records (corrections), not "
+                            "edits.", status=claim.status.label))
 
 
 def create_claim(actor: Actor, user: User, partner: Partner, period_id: int) -> Claim:
-    require(can_register_for(user, partner), "Alleen de partner zelf of een financieel medewerker maakt een "
-            "declaratie aan.")
+    require(can_register_for(user, partner), _("Only the partner itself or a finance officer creates a claim."))
     audit.serialise()
     period = db.session.get(ReportingPeriod, period_id) if period_id else None
     if period is None or period.project_id != partner.project_id:
-        raise DomainError("Kies een rapportageperiode van dit project.")
+        raise DomainError(_("Choose a reporting period of this project."))
     if db.session.scalar(select(Claim.id).where(Claim.partner_id == partner.id, Claim.period_id == period_id)):
-        raise DomainError(f"{partner.name} heeft al een declaratie voor {period.label}.")
+        raise DomainError(_("%(partner)s already has a claim for %(period)s.", partner=partner.name,
+                            period=period.label))
     claim = Claim(project_id=partner.project_id, partner_id=partner.id, period_id=period_id,
                   created_by_id=user.id, status=ClaimStatus.DRAFT)
     db.session.add(claim)
@@ -79,12 +80,12 @@ def add_lines(actor: Actor, user: User, claim: Claim, expenditure_ids: list[int]
     _require_editable(claim)
     wanted = list(dict.fromkeys(expenditure_ids))
     if not wanted:
-        raise DomainError("Kies minstens één uitgave.")
+        raise DomainError(_("Choose at least one expenditure."))
     free = {e.id: e for e in db.session.scalars(claimable_query(claim).where(Expenditure.id.in_(wanted)))}
     missing = [i for i in wanted if i not in free]
     if missing:
-        raise DomainError("Deze uitgaven kunnen niet in deze declaratie: " + ", ".join(f"#{i}" for i in missing)
-                          + " (van een andere partner, ingetrokken, van een latere periode of al gedeclareerd).")
+        raise DomainError(_("These expenditures cannot go into this claim: %(ids)s (of another partner, withdrawn, "
+                            "of a later period or already claimed).", ids=", ".join(f"#{i}" for i in missing)))
     db.session.execute(db.insert(ClaimLine), [
         {"claim_id": claim.id, "expenditure_id": i, "declared_amount": free[i].declared_amount,
          "status": LineStatus.PENDING, "deduction": ZERO} for i in wanted])
@@ -98,7 +99,7 @@ def remove_line(actor: Actor, user: User, claim: Claim, line_id: int) -> None:
     _require_editable(claim)
     line = db.session.get(ClaimLine, line_id)
     if line is None or line.claim_id != claim.id:
-        raise DomainError("Deze lijn hoort niet bij deze declaratie.")
+        raise DomainError(_("This line does not belong to this claim."))
     record(actor, user, claim, "claim.line_removed", before={
         "expenditure_id": line.expenditure_id, "declared_amount": line.declared_amount, "status": line.status,
         "deduction": line.deduction, "error_type": line.error_type, "comment": line.comment})
@@ -112,20 +113,21 @@ def submit(actor: Actor, user: User, claim: Claim) -> Claim:
     lines = db.session.scalars(select(ClaimLine).where(ClaimLine.claim_id == claim.id)
                                .options(joinedload(ClaimLine.expenditure))).all()
     if not lines:
-        raise DomainError("Een lege declaratie kan niet ingediend worden: voeg eerst uitgaven toe.")
-    before, _ = transition(claim, "submit")
+        raise DomainError(_("An empty claim cannot be submitted: add expenditures first."))
+    before, _after = transition(claim, "submit")
     periods = {p.id: p for p in db.session.scalars(
         select(ReportingPeriod).where(ReportingPeriod.project_id == claim.project_id))}
     for line in lines:
         exp = line.expenditure
         if exp.status is not ExpenditureStatus.ACTIVE:
-            raise DomainError(f"Uitgave #{exp.id} is ingetrokken; haal ze uit de declaratie.")
+            raise DomainError(_("Expenditure #%(id)s is withdrawn; take it out of the claim.", id=exp.id))
         exp_period = periods[exp.period_id]
         if exp.partner_id != claim.partner_id or exp_period.number > claim.period.number:
-            raise DomainError(f"Uitgave #{exp.id} hoort nu bij {exp_period.label}, na de periode van deze "
-                              "declaratie; haal ze uit de declaratie of zet de periode terug.")
+            raise DomainError(_("Expenditure #%(id)s now belongs to %(period)s, after the period of this claim; "
+                                "take it out of the claim or set its period back.", id=exp.id,
+                                period=exp_period.label))
         if exp.corrects_id is not None and exp.corrects.status is not ExpenditureStatus.ACTIVE:
-            raise DomainError(f"Correctielijn #{exp.id} hoort bij een ingetrokken uitgave.")
+            raise DomainError(_("Correction line #%(id)s belongs to a withdrawn expenditure.", id=exp.id))
         line.declared_amount = exp.declared_amount
         line.status, line.deduction, line.error_type, line.comment = LineStatus.PENDING, ZERO, None, None
         line.verified_by_id = line.verified_at = line.duplicate_confirmed_by_id = None

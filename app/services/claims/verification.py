@@ -6,6 +6,7 @@ from decimal import Decimal
 from ... import formatting
 from ...errors import DomainError, PermissionDenied
 from ...extensions import db
+from ...i18n import gettext as _
 from ...models import (
     Claim,
     ClaimLine,
@@ -37,7 +38,7 @@ def require_verifier(user: User, claim: Claim) -> None:
 def start_verification(actor: Actor, user: User, claim: Claim) -> Claim:
     audit.serialise(claim)
     require_verifier(user, claim)
-    before, _ = transition(claim, "start_verification")
+    before, _after = transition(claim, "start_verification")
     claim.verifier_id = user.id
     db.session.flush()
     record(actor, user, claim, "claim.verification_started", before={"status": before},
@@ -51,30 +52,30 @@ def verify_line(actor: Actor, user: User, claim: Claim, line_id: int, *, deducti
     audit.serialise(claim)
     require_verifier(user, claim)
     if claim.status is not ClaimStatus.IN_VERIFICATION:
-        raise DomainError("Lijnen worden geverifieerd terwijl de declaratie in verificatie is.")
+        raise DomainError(_("Lines are verified while the claim is in verification."))
     line = db.session.get(ClaimLine, line_id)
     if line is None or line.claim_id != claim.id:
-        raise DomainError("Deze lijn hoort niet bij deze declaratie.")
+        raise DomainError(_("This line does not belong to this claim."))
     if line.expenditure.status is not ExpenditureStatus.ACTIVE:
-        raise DomainError(f"Uitgave #{line.expenditure_id} is ingetrokken en kan niet geverifieerd worden.")
+        raise DomainError(_("Expenditure #%(id)s is withdrawn and cannot be verified.", id=line.expenditure_id))
     comment = (comment or "").strip()
     deduction = deduction or ZERO
     if park:
         error_type = None  # a parked line is neither accepted nor cut: no type of error
     if deduction < 0:
-        raise DomainError("Een korting kan niet negatief zijn.")
+        raise DomainError(_("A deduction cannot be negative."))
     if park and deduction:
-        raise DomainError("Een geparkeerde lijn krijgt geen korting: ze wordt niet aanvaard en niet afgewezen.")
+        raise DomainError(_("A parked line gets no deduction: it is neither accepted nor rejected."))
     if deduction > max(line.declared_amount, ZERO):
-        raise DomainError(f"De korting ({formatting.money(deduction)}) is hoger dan het gedeclareerde bedrag "
-                          f"({formatting.money(line.declared_amount)}).")
+        raise DomainError(_("The deduction (%(deduction)s) is more than the declared amount (%(declared)s).",
+                            deduction=formatting.money(deduction), declared=formatting.money(line.declared_amount)))
     if deduction and (error_type is None or not comment):
-        raise DomainError("Een korting vraagt een fouttype en een toelichting.")
+        raise DomainError(_("A deduction needs a type of error and a comment."))
     if error_type is not None and not deduction:
-        raise DomainError("Een fouttype hoort bij een korting: vul het bedrag van de korting in, of kies geen "
-                          "fouttype.")
+        raise DomainError(_("A type of error goes with a deduction: enter the amount of the deduction, or choose "
+                            "no type of error."))
     if park and not comment:
-        raise DomainError("Geef een toelichting waarom de lijn geparkeerd wordt.")
+        raise DomainError(_("Explain why the line is parked."))
     before = {"status": line.status, "deduction": line.deduction, "error_type": line.error_type,
               "comment": line.comment}
     if confirm_duplicate and line.duplicate_confirmed_by_id is None:
@@ -94,11 +95,11 @@ def verify_line(actor: Actor, user: User, claim: Claim, line_id: int, *, deducti
 
 
 def return_claim(actor: Actor, user: User, claim: Claim, reason: str) -> Claim:
-    require(can_verify(user, claim.partner.project), "Alleen een financieel medewerker stuurt een declaratie terug.")
+    require(can_verify(user, claim.partner.project), _("Only a finance officer returns a claim."))
     audit.serialise(claim)
     if not (reason or "").strip():
-        raise DomainError("Geef aan waarom de declaratie teruggaat naar de partner.")
-    before, _ = transition(claim, "return")
+        raise DomainError(_("Say why the claim goes back to the partner."))
+    before, _after = transition(claim, "return")
     claim.return_reason = reason.strip()
     db.session.flush()
     record(actor, user, claim, "claim.returned", before={"status": before},

@@ -3,6 +3,7 @@ claim's status, in the claim services and in payments, goes through :func:`trans
 from __future__ import annotations
 
 from ...errors import DomainError
+from ...i18n import gettext as _
 from ...models import Claim, ClaimStatus, User
 from ...permissions import role_label
 from .. import audit
@@ -18,16 +19,28 @@ TRANSITIONS = {
     "include_in_payment": ({S.CERTIFIED}, S.INCLUDED_IN_PAYMENT),
     "mark_paid": ({S.INCLUDED_IN_PAYMENT}, S.PAID),
 }
-VERBS = {"submit": "ingediend worden", "start_verification": "in verificatie genomen worden",
-         "return": "teruggestuurd worden", "certify": "gecertificeerd worden",
-         "include_in_payment": "in een betaalaanvraag opgenomen worden", "mark_paid": "als betaald gemarkeerd worden"}
+
+
+def refusal(action: str, status: ClaimStatus) -> str:
+    """Why a claim in this state cannot take this action, in the request's language."""
+    label = status.label
+    return {
+        "submit": lambda: _("A claim that is %(status)s cannot be submitted.", status=label),
+        "start_verification": lambda: _("A claim that is %(status)s cannot be taken into verification.",
+                                        status=label),
+        "return": lambda: _("A claim that is %(status)s cannot be returned.", status=label),
+        "certify": lambda: _("A claim that is %(status)s cannot be certified.", status=label),
+        "include_in_payment": lambda: _("A claim that is %(status)s cannot be included in a payment request.",
+                                        status=label),
+        "mark_paid": lambda: _("A claim that is %(status)s cannot be marked as paid.", status=label),
+    }[action]()
 
 
 def require_state(claim: Claim, action: str) -> None:
     """Refuse the action unless the claim is in a state it may start from."""
-    allowed, _ = TRANSITIONS[action]
+    allowed, _target = TRANSITIONS[action]
     if claim.status not in allowed:
-        raise DomainError(f"Een declaratie die {claim.status.label} is, kan niet {VERBS[action]}.")
+        raise DomainError(refusal(action, claim.status))
 
 
 def transition(claim: Claim, action: str) -> tuple[ClaimStatus, ClaimStatus]:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ...errors import NotFound
 from ...extensions import db
+from ...i18n import gettext as _
 from ...models import Claim, ClaimLine, ClaimStatus, Expenditure, ExpenditureStatus, LineStatus, Partner, Project, User
 from ...money import ZERO
 from ...permissions import require_partner, scoped, visible_partner_ids
@@ -93,7 +94,7 @@ def expenditure_or_404(user: User, project: Project, expenditure_id: int) -> Exp
     from ...permissions import require_visible
     exp = db.session.get(Expenditure, expenditure_id)
     if exp is None:
-        raise NotFound("Uitgave niet gevonden.")
+        raise NotFound(_("Expenditure not found."))
     return require_visible(user, exp, project)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import update as sa_update
 from ... import formatting
 from ...errors import DomainError, NotFound
 from ...extensions import db
+from ...i18n import gettext as _
 from ...models import (
     Claim,
     ClaimLine,
@@ -35,9 +36,8 @@ def _values(data: ExpenditureData) -> dict:
 
 def _require_register(user: User, partner: Partner) -> None:
     if not can_see_partner(user, partner):
-        raise NotFound("Partner niet gevonden.")
-    require(can_register_for(user, partner),
-            "Alleen de partner zelf of een financieel medewerker registreert uitgaven.")
+        raise NotFound(_("Partner not found."))
+    require(can_register_for(user, partner), _("Only the partner itself or a finance officer registers expenditures."))
 
 
 def create(actor: Actor, user: User, partner: Partner, data: ExpenditureData) -> Expenditure:
@@ -70,17 +70,17 @@ def _require_changeable(user: User, exp: Expenditure) -> None:
     _require_register(user, exp.partner)
     audit.serialise(exp)
     if exp.status is ExpenditureStatus.WITHDRAWN:
-        raise DomainError("Deze uitgave is ingetrokken en kan niet meer gewijzigd worden.")
+        raise DomainError(_("This expenditure is withdrawn and can no longer be changed."))
     claim = locking_claim(exp)
     if claim is not None:
-        raise DomainError(f"Deze uitgave zit in een declaratie die {claim.status.label} is en kan niet meer "
-                          "gewijzigd worden. Voer een correctielijn in.")
+        raise DomainError(_("This expenditure is in a claim that is %(status)s and can no longer be changed. Enter "
+                            "a correction line.", status=claim.status.label))
 
 
 def update(actor: Actor, user: User, exp: Expenditure, data: ExpenditureData) -> Expenditure:
     _require_changeable(user, exp)
     if exp.corrects_id is not None:
-        raise DomainError("Een correctielijn wijzigt u niet; trek ze in en voer een nieuwe in.")
+        raise DomainError(_("A correction line is not changed; withdraw it and enter a new one."))
     errors = validate(data, exp.partner, ProjectLookups(exp.partner.project))
     if errors:
         raise InvalidExpenditure(errors)
@@ -115,12 +115,12 @@ def withdraw(actor: Actor, user: User, exp: Expenditure, reason: str) -> Expendi
     A line in a draft or returned claim leaves that claim."""
     _require_changeable(user, exp)
     if not (reason or "").strip():
-        raise DomainError("Geef een reden om de uitgave in te trekken.")
+        raise DomainError(_("Give a reason for withdrawing the expenditure."))
     corrections = db.session.scalars(select(Expenditure.id).where(
         Expenditure.corrects_id == exp.id, Expenditure.status == ExpenditureStatus.ACTIVE)).all()
     if corrections:
-        raise DomainError("Deze uitgave heeft correctielijnen (" + ", ".join(f"#{i}" for i in corrections)
-                          + "); trek eerst die in.")
+        raise DomainError(_("This expenditure has correction lines (%(ids)s); withdraw those first.",
+                            ids=", ".join(f"#{i}" for i in corrections)))
     removed = []
     for line in db.session.scalars(select(ClaimLine).where(ClaimLine.expenditure_id == exp.id).join(Claim)
                                    .where(Claim.status.in_([ClaimStatus.DRAFT, ClaimStatus.RETURNED]))):
@@ -147,30 +147,31 @@ def correct(actor: Actor, user: User, original: Expenditure, amount: Decimal, pe
     _require_register(user, original.partner)
     audit.serialise(original)
     if original.corrects_id is not None:
-        raise DomainError("Corrigeer de oorspronkelijke uitgave, niet een correctielijn.")
+        raise DomainError(_("Correct the original expenditure, not a correction line."))
     if original.status is ExpenditureStatus.WITHDRAWN:
-        raise DomainError("Een ingetrokken uitgave wordt niet gecorrigeerd.")
+        raise DomainError(_("A withdrawn expenditure is not corrected."))
     if amount == 0:
-        raise DomainError("Een correctie van nul verandert niets.")
+        raise DomainError(_("A correction of zero changes nothing."))
     if not (reason or "").strip():
-        raise DomainError("Geef de reden van de correctie.")
+        raise DomainError(_("Give the reason for the correction."))
     lookups = ProjectLookups(original.partner.project)
     if period_id not in lookups.periods:
-        raise DomainError("Kies een rapportageperiode van dit project.")
+        raise DomainError(_("Choose a reporting period of this project."))
     so_far = db.session.scalar(select(func.coalesce(func.sum(Expenditure.declared_amount), ZERO)).where(
         Expenditure.corrects_id == original.id, Expenditure.status == ExpenditureStatus.ACTIVE)) or ZERO
     net = original.declared_amount + so_far + amount
     if net < 0:
-        raise DomainError(f"Na deze correctie zou de uitgave {formatting.money(net)} bedragen; minder dan nul "
-                          "kan niet.")
+        raise DomainError(_("After this correction the expenditure would amount to %(net)s; less than zero is not "
+                            "possible.", net=formatting.money(net)))
     if net > original.eligible_amount:
-        raise DomainError(f"Na deze correctie zou het gedeclareerde bedrag ({formatting.money(net)}) hoger zijn dan "
-                          f"het subsidiabele bedrag van de factuur ({formatting.money(original.eligible_amount)}).")
+        raise DomainError(_("After this correction the declared amount (%(net)s) would be more than the eligible "
+                            "amount of the invoice (%(eligible)s).", net=formatting.money(net),
+                            eligible=formatting.money(original.eligible_amount)))
     exp = Expenditure(
         project_id=original.project_id, partner_id=original.partner_id, category_id=original.category_id,
         period_id=period_id, internal_ref=original.internal_ref, supplier=original.supplier,
         invoice_number=original.invoice_number, invoice_date=original.invoice_date,
-        payment_date=original.payment_date, description=f"Correctie: {reason.strip()}",
+        payment_date=original.payment_date, description=_("Correction: %(reason)s", reason=reason.strip()),
         gross_amount=amount, vat_amount=ZERO, vat_recoverable=False, declared_amount=amount,
         dup_key="", corrects_id=original.id, created_by_id=user.id)
     db.session.add(exp)

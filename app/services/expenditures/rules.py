@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from ... import formatting
 from ...errors import DomainError
 from ...extensions import db
+from ...i18n import gettext as _
 from ...models import BudgetLine, CostCategory, FlatRate, Partner, Project, ReportingPeriod
 from ...money import ZERO
 
@@ -57,7 +58,7 @@ class InvalidExpenditure(DomainError):
     """The expenditure breaks one or more rules; ``errors`` holds (field, message) pairs."""
 
     def __init__(self, errors: list[tuple[str, str]]):
-        super().__init__(" ".join(message for _, message in errors))
+        super().__init__(" ".join(message for _field, message in errors))
         self.errors = errors
 
 
@@ -68,44 +69,54 @@ def validate(data: ExpenditureData, partner: Partner, lookups: ProjectLookups) -
     errors = []
     category = lookups.categories.get(data.category_id)
     if category is None:
-        errors.append(("category_id", "Kies een kostencategorie van dit project."))
+        errors.append(("category_id", _("Choose a cost category of this project.")))
     elif (partner.id, category.id) in lookups.flat:
-        errors.append(("category_id", f"{partner.name} declareert '{category.name}' forfaitair: daarvoor worden "
-                       "geen uitgaven ingevoerd, het bedrag wordt op de declaratie berekend."))
+        errors.append(("category_id", _(
+            "%(partner)s claims '%(category)s' at a flat rate: no expenditures are entered for it, the amount is "
+            "computed on the claim.", partner=partner.name, category=category.label)))
     period = lookups.periods.get(data.period_id)
     if period is None:
-        errors.append(("period_id", "Kies een rapportageperiode van dit project."))
+        errors.append(("period_id", _("Choose a reporting period of this project.")))
     elif data.payment_date and data.payment_date > period.end_date:
-        errors.append(("period_id", f"Betaald op {formatting.day(data.payment_date)}, na het einde van {period.label} "
-                       f"({formatting.day(period.end_date)}): kies de periode waarin de uitgave betaald is."))
-    for name, label in (("supplier", "Leverancier"), ("invoice_number", "Factuurnummer"),
-                        ("description", "Omschrijving")):
+        errors.append(("period_id", _(
+            "Paid on %(paid)s, after the end of %(period)s (%(end)s): choose the period in which the expenditure "
+            "was paid.", paid=formatting.day(data.payment_date), period=period.label,
+            end=formatting.day(period.end_date))))
+    for name, label in (("supplier", _("Supplier")), ("invoice_number", _("Invoice number")),
+                        ("description", _("Description"))):
         if not (getattr(data, name) or "").strip():
-            errors.append((name, f"{label} is verplicht."))
+            errors.append((name, _("%(field)s is required.", field=label)))
     if data.payment_date and not (project.eligibility_start <= data.payment_date <= project.eligibility_end):
-        errors.append(("payment_date", f"De betaaldatum {formatting.day(data.payment_date)} valt buiten de "
-                       f"subsidiabiliteitsperiode ({formatting.day(project.eligibility_start)} – "
-                       f"{formatting.day(project.eligibility_end)})."))
+        errors.append(("payment_date", _(
+            "The payment date %(paid)s lies outside the eligibility period (%(period)s).",
+            paid=formatting.day(data.payment_date),
+            period=formatting.date_range(project.eligibility_start, project.eligibility_end))))
     if data.invoice_date and data.invoice_date > project.eligibility_end:
-        errors.append(("invoice_date", f"De factuurdatum {formatting.day(data.invoice_date)} valt na de "
-                       "subsidiabiliteitsperiode."))
-    amounts = (("gross_amount", "Brutobedrag"), ("vat_amount", "Btw"), ("declared_amount", "Gedeclareerd bedrag"))
+        errors.append(("invoice_date", _("The invoice date %(date)s lies after the eligibility period.",
+                                         date=formatting.day(data.invoice_date))))
+    amounts = (("gross_amount", _("Gross amount")), ("vat_amount", _("VAT amount")),
+               ("declared_amount", _("Declared amount")))
     for name, label in amounts:
         value = getattr(data, name)
         if value is not None and value < 0:
-            errors.append((name, f"{label} mag niet negatief zijn; een correctie voert u in als correctielijn."))
-    if all(getattr(data, name) is not None and getattr(data, name) >= 0 for name, _ in amounts):
+            errors.append((name, _("%(field)s may not be negative; a correction is entered as a correction line.",
+                                   field=label)))
+    if all(getattr(data, name) is not None and getattr(data, name) >= 0 for name, _label in amounts):
         if data.vat_amount > data.gross_amount:
-            errors.append(("vat_amount", "De btw kan niet hoger zijn dan het brutobedrag."))
+            errors.append(("vat_amount", _("The VAT cannot be more than the gross amount.")))
         else:
             eligible = data.gross_amount - (data.vat_amount if data.vat_recoverable else ZERO)
-            if data.declared_amount > eligible:
-                reason = " min de terugvorderbare btw" if data.vat_recoverable else ""
-                errors.append(("declared_amount", "Het gedeclareerde bedrag "
-                               f"({formatting.money(data.declared_amount)}) is hoger dan het brutobedrag{reason} "
-                               f"({formatting.money(eligible)})."))
+            if data.declared_amount > eligible and data.vat_recoverable:
+                errors.append(("declared_amount", _(
+                    "The declared amount (%(declared)s) is more than the gross amount minus the recoverable VAT "
+                    "(%(eligible)s).", declared=formatting.money(data.declared_amount),
+                    eligible=formatting.money(eligible))))
+            elif data.declared_amount > eligible:
+                errors.append(("declared_amount", _(
+                    "The declared amount (%(declared)s) is more than the gross amount (%(eligible)s).",
+                    declared=formatting.money(data.declared_amount), eligible=formatting.money(eligible))))
         if data.declared_amount == 0:
-            errors.append(("declared_amount", "Het gedeclareerde bedrag moet groter zijn dan nul."))
+            errors.append(("declared_amount", _("The declared amount must be more than zero.")))
     return errors
 
 
@@ -117,6 +128,7 @@ def budget_warning(partner: Partner, category_id: int, lookups: ProjectLookups) 
     if category is None or (partner.id, category_id) in lookups.flat:
         return None
     if lookups.budget.get((partner.id, category_id), ZERO) == 0:
-        return (f"Let op: {partner.name} heeft geen budget voor '{category.name}'. De uitgave is geregistreerd, "
-                "maar een declaratie met deze kost zal de certificering niet halen zonder budgetwijziging.")
+        return _("Note: %(partner)s has no budget for '%(category)s'. The expenditure is registered, but a claim "
+                 "with this cost will not pass certification without a change of the budget.", partner=partner.name,
+                 category=category.label)
     return None

@@ -20,10 +20,12 @@ from decimal import Decimal
 from sqlalchemy import insert, select
 
 from reports import expenditure_template as template
-from reports.expenditure_template import COLUMNS, XLSX_MIMETYPE
+from reports.expenditure_template import COLUMNS, XLSX_MIMETYPE, explanations
 
 from ...errors import NotFound
 from ...extensions import db
+from ...i18n import current_language, ngettext
+from ...i18n import gettext as _
 from ...models import Expenditure, ExpenditureImport, ExpenditureStatus, Partner, Project, User, duplicate_key
 from ...models.types import utcnow
 from ...money import ZERO
@@ -37,7 +39,7 @@ from .reading import MAX_ROWS, ImportRejected, RowError, clean_filename
 from .rows import CheckedLine, check_file
 
 __all__ = ["COLUMNS", "MAX_ROWS", "XLSX_MIMETYPE", "CellError", "CheckedLine", "DuplicateLine", "ImportRejected",
-           "ImportResult", "RowError", "_amount", "check_file", "expenditure_rows", "find_duplicates",
+           "ImportResult", "explanations", "RowError", "_amount", "check_file", "expenditure_rows", "find_duplicates",
            "import_expenditures", "template_csv", "template_xlsx"]
 
 
@@ -56,11 +58,12 @@ class DuplicateLine:
         own), so naming them tells nothing of other partners."""
         parts = []
         if self.existing_ids:
-            noun = "uitgave" if len(self.existing_ids) == 1 else "uitgaven"
-            parts.append(f"al geregistreerd als {noun} {', '.join(f'#{i}' for i in self.existing_ids)}")
+            parts.append(ngettext("already registered as expenditure %(ids)s",
+                                  "already registered as expenditures %(ids)s", len(self.existing_ids),
+                                  ids=", ".join(f"#{i}" for i in self.existing_ids)))
         if self.file_rows:
-            parts.append(f"twee keer in het bestand (ook rij {', '.join(map(str, self.file_rows))})")
-        return f"rij {self.row}: " + "; ".join(parts)
+            parts.append(_("twice in the file (also row %(rows)s)", rows=", ".join(map(str, self.file_rows))))
+        return _("row %(row)s: %(problems)s", row=self.row, problems="; ".join(parts))
 
 
 @dataclass
@@ -81,7 +84,7 @@ def find_duplicates(project_id: int, lines: list[CheckedLine], chunk: int = 500,
     rows_by_key: dict[str, list[int]] = {}
     for line in lines:
         key = duplicate_key(line.data.supplier, line.data.invoice_number)
-        supplier, _, invoice = key.partition("|")
+        supplier, _sep, invoice = key.partition("|")
         if supplier and invoice:
             rows_by_key.setdefault(key, []).append(line.row)
     existing: dict[str, list[int]] = {}
@@ -125,9 +128,8 @@ def import_expenditures(actor: Actor, user: User, partner: Partner, filename: st
     """Import every line of the file for the partner, or none (ImportRejected lists the problems).
     Flushes, never commits."""
     if partner is None or not can_see_partner(user, partner):
-        raise NotFound("Partner niet gevonden.")
-    require(can_register_for(user, partner),
-            "Alleen de partner zelf of een financieel medewerker registreert uitgaven.")
+        raise NotFound(_("Partner not found."))
+    require(can_register_for(user, partner), _("Only the partner itself or a finance officer registers expenditures."))
     filename = clean_filename(filename)
     project = partner.project
     lines = check_file(partner, filename, data, ProjectLookups(project))
@@ -153,13 +155,14 @@ def import_expenditures(actor: Actor, user: User, partner: Partner, filename: st
 
 
 def template_data(project: Project, partner: Partner | None = None) -> template.TemplateData:
-    flat = sorted(fr.category.name for fr in partner.flat_rates) if partner is not None else []
+    """What the template shows, in the request's language (category names translated by their kind)."""
+    flat = sorted(fr.category.label for fr in partner.flat_rates) if partner is not None else []
     return template.TemplateData(
         project_code=project.code, project_name=project.name, eligibility_start=project.eligibility_start,
         eligibility_end=project.eligibility_end,
-        categories=[template.Category(c.name, c.kind.value) for c in categories_of(project)],
+        categories=[template.Category(c.label, c.kind.value) for c in categories_of(project)],
         periods=[template.Period(p.number, p.start_date, p.end_date) for p in periods_of(project)],
-        flat_rate_categories=flat)
+        flat_rate_categories=flat, language=current_language())
 
 
 def template_xlsx(project: Project, partner: Partner | None = None) -> bytes:

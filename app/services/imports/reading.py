@@ -10,9 +10,12 @@ from pathlib import PurePosixPath
 
 from openpyxl import load_workbook
 
-from reports.expenditure_template import COLUMN_BY_KEY, COLUMNS, HELP_SHEET_NAME, SHEET_NAME
+from reports.expenditure_template import COLUMN_BY_KEY, COLUMNS, HELP_SHEET_NAMES, SHEET_NAMES
 
+from ... import formatting
 from ...errors import DomainError
+from ...i18n import current_language
+from ...i18n import gettext as _
 
 MAX_ROWS = 20_000
 
@@ -52,7 +55,7 @@ class RawSheet:
 
 def clean_filename(filename: str | None) -> str:
     name = PurePosixPath((filename or "").replace("\\", "/")).name.strip()
-    return name[-255:] if name else "bestand"
+    return name[-255:] if name else _("file")
 
 
 def file_kind(filename: str) -> str:
@@ -60,7 +63,7 @@ def file_kind(filename: str) -> str:
     for kind in ("xlsx", "csv"):
         if lowered.endswith("." + kind):
             return kind
-    raise ImportRejected("Alleen Excel-werkmappen (.xlsx) en CSV-bestanden (.csv) kunnen geïmporteerd worden.")
+    raise ImportRejected(_("Only Excel workbooks (.xlsx) and CSV files (.csv) can be imported."))
 
 
 def _norm(text) -> str:
@@ -73,7 +76,9 @@ def _norm_header(text) -> str:
     return _norm(re.sub(r"\(.*?\)", "", str(text or "")))
 
 
-_HEADER_KEYS = {_norm_header(name): c.key for c in COLUMNS for name in (c.label, *c.aliases)}
+_HEADER_KEYS = {_norm_header(name): c.key for c in COLUMNS for name in c.headers}
+_SHEETS = {name.casefold() for name in SHEET_NAMES.values()}
+_HELP_SHEETS = {name.casefold() for name in HELP_SHEET_NAMES.values()}
 
 
 def _blank(value) -> bool:
@@ -82,21 +87,22 @@ def _blank(value) -> bool:
 
 def _iter_xlsx(data: bytes) -> Iterator[tuple[int, tuple]]:
     if data[:4] == b"\xd0\xcf\x11\xe0":
-        raise ImportRejected("Dit is een ouder Excel-bestand (.xls) of een met een wachtwoord beveiligde werkmap. "
-                             "Sla het in Excel op als 'Excel-werkmap (.xlsx)', zonder wachtwoord.")
+        raise ImportRejected(_("This is an older Excel file (.xls) or a workbook protected by a password. Save it "
+                               "in Excel as 'Excel Workbook (.xlsx)', without a password."))
     if data[:4] != b"PK\x03\x04":
-        raise ImportRejected("Dit bestand is geen Excel-werkmap (.xlsx), ook al eindigt de naam op .xlsx. "
-                             "Sla het in Excel op als 'Excel-werkmap (.xlsx)' of als 'CSV UTF-8'.")
+        raise ImportRejected(_("This file is not an Excel workbook (.xlsx), even though its name ends in .xlsx. "
+                               "Save it in Excel as 'Excel Workbook (.xlsx)' or as 'CSV UTF-8'."))
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds (zip, XML, key errors) for a damaged file
-        raise ImportRejected("Deze Excel-werkmap kan niet gelezen worden (beschadigd of geen .xlsx). "
-                             "Open het bestand in Excel en sla het opnieuw op als 'Excel-werkmap (.xlsx)'.") from None
+        raise ImportRejected(_("This Excel workbook cannot be read (damaged, or not .xlsx). Open the file in "
+                               "Excel and save it again as 'Excel Workbook (.xlsx)'.")) from None
     try:
         sheets = workbook.worksheets
-        sheet = next((s for s in sheets if s.title.strip().casefold() == SHEET_NAME.casefold()), None)
+        sheet = next((s for s in sheets if s.title.strip().casefold() in _SHEETS), None)
         if sheet is None:
-            sheet = next((s for s in sheets if s.title != HELP_SHEET_NAME), None) or (sheets[0] if sheets else None)
+            sheet = next((s for s in sheets if s.title.strip().casefold() not in _HELP_SHEETS), None) or (
+                sheets[0] if sheets else None)
         if sheet is None:
             return
         if hasattr(sheet, "reset_dimensions"):
@@ -104,25 +110,25 @@ def _iter_xlsx(data: bytes) -> Iterator[tuple[int, tuple]]:
         try:
             yield from enumerate(sheet.iter_rows(values_only=True), start=1)
         except Exception:
-            raise ImportRejected("Deze Excel-werkmap kan niet gelezen worden (beschadigd). Open het bestand in "
-                                 "Excel en sla het opnieuw op als 'Excel-werkmap (.xlsx)'.") from None
+            raise ImportRejected(_("This Excel workbook cannot be read (damaged). Open the file in Excel and save "
+                                   "it again as 'Excel Workbook (.xlsx)'.")) from None
     finally:
         workbook.close()
 
 
 def _iter_csv(data: bytes) -> Iterator[tuple[int, tuple]]:
     if data[:4] == b"PK\x03\x04" or data[:4] == b"\xd0\xcf\x11\xe0":
-        raise ImportRejected("Dit is een Excel-bestand met de naam .csv. Geef het de naam .xlsx, of sla het in "
-                             "Excel op als 'CSV UTF-8'.")
+        raise ImportRejected(_("This is an Excel file named .csv. Name it .xlsx, or save it in Excel as "
+                               "'CSV UTF-8'."))
     if b"\x00" in data:
-        raise ImportRejected("Dit bestand is geen CSV-tekstbestand in UTF-8 (UTF-16 of binaire inhoud?). "
-                             "Sla het in Excel op als 'CSV UTF-8 (door komma's gescheiden)'.")
+        raise ImportRejected(_("This file is not a CSV text file in UTF-8 (UTF-16, or binary content?). Save it in "
+                               "Excel as 'CSV UTF-8 (Comma delimited)'."))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportRejected("Dit CSV-bestand is niet in UTF-8 opgeslagen (accenten zouden verkeerd overkomen). "
-                             "Sla het in Excel op als 'CSV UTF-8 (door komma's gescheiden)'.") from None
-    head, _, rest = text.partition("\n")
+        raise ImportRejected(_("This CSV file is not saved in UTF-8 (accents would come out wrong). Save it in "
+                               "Excel as 'CSV UTF-8 (Comma delimited)'.")) from None
+    head, _sep, rest = text.partition("\n")
     if re.fullmatch(r"sep=[;,\t]", head.rstrip("\r"), re.IGNORECASE):  # Excel's hint line, which Excel hides
         delimiter, text = head[4], rest
     else:
@@ -132,7 +138,7 @@ def _iter_csv(data: bytes) -> Iterator[tuple[int, tuple]]:
     try:
         yield from enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True), start=1)
     except csv.Error as error:
-        raise ImportRejected(f"Dit CSV-bestand is niet goed opgebouwd: {error}.") from None
+        raise ImportRejected(_("This CSV file is not well formed: %(error)s.", error=error)) from None
 
 
 def read_sheet(filename: str, data: bytes) -> RawSheet:
@@ -140,7 +146,7 @@ def read_sheet(filename: str, data: bytes) -> RawSheet:
     cannot be read, has no header, lacks required columns, has no data rows or too many."""
     kind = file_kind(filename)
     if not data:
-        raise ImportRejected("Het bestand is leeg.")
+        raise ImportRejected(_("The file is empty."))
     source = _iter_xlsx(data) if kind == "xlsx" else _iter_csv(data)
     header_row, columns, rows = 0, {}, []
     try:
@@ -152,24 +158,25 @@ def read_sheet(filename: str, data: bytes) -> RawSheet:
                 columns = _read_header(number, values)
                 continue
             if len(rows) >= MAX_ROWS:
-                limit = f"{MAX_ROWS:,}".replace(",", ".")
-                raise ImportRejected(f"Het bestand telt meer dan {limit} uitgavenlijnen (het maximum); verdeel "
-                                     "de lijnen over meerdere bestanden. Er is niets opgeslagen.")
+                raise ImportRejected(_("The file holds more than %(limit)s expenditure lines (the maximum); "
+                                       "spread the lines over several files. Nothing has been saved.",
+                                       limit=formatting.number(MAX_ROWS)))
             rows.append((number, tuple(values)))
     finally:
         source.close()
     if not header_row:
-        raise ImportRejected("Het bestand bevat geen gegevens: de eerste rij moet de kolomnamen bevatten "
-                             "(download het sjabloon).")
+        raise ImportRejected(_("The file holds no data: the first row must hold the column names (download "
+                               "the template)."))
     if not rows:
-        raise ImportRejected("Het bestand bevat geen uitgavenlijnen: alleen de rij met kolomnamen, daaronder "
-                             "niets.")
+        raise ImportRejected(_("The file holds no expenditure lines: only the row with the column names, nothing "
+                               "below it."))
     return RawSheet(header_row, columns, rows)
 
 
 def _read_header(number: int, values) -> dict[str, tuple[int, str]]:
     columns: dict[str, tuple[int, str]] = {}
     errors = []
+    lang = current_language()
     for index, value in enumerate(values):
         if _blank(value):
             continue
@@ -178,14 +185,16 @@ def _read_header(number: int, values) -> dict[str, tuple[int, str]]:
             continue  # other columns (notes, ...) are ignored
         text = str(value).strip()
         if key in columns:
-            errors.append(RowError(number, text, f"De kolom '{COLUMN_BY_KEY[key].label}' staat er twee keer."))
+            errors.append(RowError(number, text, _("The column '%(column)s' is there twice.",
+                                                   column=COLUMN_BY_KEY[key].header(lang))))
         else:
             columns[key] = (index, text)
     for column in COLUMNS:
         if column.required and column.key not in columns:
-            errors.append(RowError(number, column.label, f"De verplichte kolom '{column.label}' ontbreekt."))
+            errors.append(RowError(number, column.header(lang), _("The required column '%(column)s' is missing.",
+                                                                  column=column.header(lang))))
     if errors:
-        raise ImportRejected("De kolommen van het bestand kloppen niet; download het sjabloon voor de juiste "
-                             "kolomnamen. Er is niets opgeslagen.", errors)
+        raise ImportRejected(_("The columns of the file are not right; download the template for the right column "
+                               "names. Nothing has been saved."), errors)
     return columns
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reports.expenditure_template import COLUMN_BY_KEY, COLUMNS, EXAMPLE_MARKER
+from reports.expenditure_template import COLUMN_BY_KEY, COLUMNS, EXAMPLE_MARKERS
 
+from ...i18n import current_language, ngettext
+from ...i18n import gettext as _
 from ...models import Partner
 from ..expenditures import ExpenditureData, ProjectLookups, validate
 from .cells import CellError, _amount, _date, _Resolver, _text, _yes_no
 from .reading import ImportRejected, RawSheet, RowError, _blank, clean_filename, read_sheet
 
 _COLUMN_ORDER = {c.key: i for i, c in enumerate(COLUMNS)}
+_EXAMPLE_MARKERS = tuple(EXAMPLE_MARKERS.values())  # the example row of a template in either language
 TEXT_LIMITS = {"internal_ref": 60, "supplier": 200, "invoice_number": 60}
 # The import column of each field of ExpenditureData (the fields validate() names).
 _FIELD_COLUMNS = {"category_id": "category", "period_id": "period", "gross_amount": "gross", "vat_amount": "vat",
@@ -29,6 +32,9 @@ def _check_row(number: int, values: tuple, sheet: RawSheet, partner: Partner, lo
     """Parse one row and apply the expenditure rules; every problem of the row, each tied to its column."""
     problems: dict[str, list[str]] = {}
 
+    def header(key) -> str:
+        return COLUMN_BY_KEY[key].header(current_language())
+
     def cell(key):
         position = sheet.columns.get(key)
         if position is None or position[0] >= len(values):
@@ -39,7 +45,7 @@ def _check_row(number: int, values: tuple, sheet: RawSheet, partner: Partner, lo
         raw = cell(key)
         if _blank(raw):
             if COLUMN_BY_KEY[key].required and default is None:
-                problems.setdefault(key, []).append(f"{COLUMN_BY_KEY[key].label} is verplicht.")
+                problems.setdefault(key, []).append(_("%(field)s is required.", field=header(key)))
             return default
         try:
             return parser(raw)
@@ -51,8 +57,8 @@ def _check_row(number: int, values: tuple, sheet: RawSheet, partner: Partner, lo
         value = _text(cell(key))
         limit = TEXT_LIMITS.get(key)
         if limit and len(value) > limit:
-            problems.setdefault(key, []).append(
-                f"{COLUMN_BY_KEY[key].label} is te lang: hoogstens {limit} tekens, hier {len(value)}.")
+            problems.setdefault(key, []).append(_("%(field)s is too long: at most %(limit)s characters, here "
+                                                  "%(length)s.", field=header(key), limit=limit, length=len(value)))
         return value
 
     data = ExpenditureData(
@@ -71,9 +77,9 @@ def _check_row(number: int, values: tuple, sheet: RawSheet, partner: Partner, lo
     )
     if data.vat_recoverable is None:  # unreadable yes/no: judge the amounts by the partner's default
         data.vat_recoverable = partner.vat_recoverable
-    if (data.description or "").startswith(EXAMPLE_MARKER):
+    if (data.description or "").startswith(_EXAMPLE_MARKERS):
         problems.setdefault("description", []).append(
-            "Dit is de voorbeeldrij van het sjabloon: vervang ze door een echte uitgave of verwijder ze.")
+            _("This is the template's example row: replace it with a real expenditure or delete it."))
     unreadable = set(problems)
     if "vat_recoverable" in unreadable:
         unreadable.add("declared")
@@ -83,7 +89,7 @@ def _check_row(number: int, values: tuple, sheet: RawSheet, partner: Partner, lo
             problems.setdefault(key, []).append(message)
     errors = []
     for key in sorted(problems, key=lambda k: _COLUMN_ORDER.get(k, len(COLUMNS))):
-        column = sheet.columns[key][1] if key in sheet.columns else (COLUMN_BY_KEY[key].label if key else "")
+        column = sheet.columns[key][1] if key in sheet.columns else (header(key) if key else "")
         errors.extend(RowError(number, column, message) for message in problems[key])
     return (None if errors else data), errors
 
@@ -104,7 +110,9 @@ def check_file(partner: Partner, filename: str, data: bytes, lookups: ProjectLoo
             lines.append(CheckedLine(number, parsed))
     if errors:
         bad = len({e.row for e in errors})
-        noun = "rij bevat" if bad == 1 else "rijen bevatten"
-        raise ImportRejected(f"Het bestand is niet geïmporteerd: {bad} {noun} fouten. Er is niets opgeslagen; "
-                             "verbeter de rijen hieronder en laad het bestand opnieuw op.", errors)
+        raise ImportRejected(ngettext(
+            "The file has not been imported: %(num)d row has errors. Nothing has been saved; correct the rows "
+            "below and upload the file again.",
+            "The file has not been imported: %(num)d rows have errors. Nothing has been saved; correct the rows "
+            "below and upload the file again.", bad), errors)
     return lines

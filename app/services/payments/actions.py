@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from ... import formatting
 from ...errors import DomainError
 from ...extensions import db
+from ...i18n import gettext as _
 from ...models import Claim, ClaimStatus, Partner, PartnerTransfer, PaymentRequest, Project, User
 from ...models.types import utcnow
 from ...money import ZERO
@@ -26,19 +27,19 @@ def _audit(actor, user, request: PaymentRequest, project: Project, action, befor
 
 
 def create_request(actor: Actor, user: User, project: Project, claim_ids: list[int]) -> PaymentRequest:
-    require(can_manage_payments(user, project), "Alleen een financieel medewerker maakt betaalaanvragen.")
+    require(can_manage_payments(user, project), _("Only a finance officer makes payment requests."))
     audit.serialise()
     claim_ids = list(dict.fromkeys(claim_ids))
     if not claim_ids:
-        raise DomainError("Kies minstens één gecertificeerde declaratie.")
+        raise DomainError(_("Choose at least one certified claim."))
     claims = db.session.scalars(select(Claim).where(Claim.id.in_(claim_ids), Claim.project_id == project.id)
                                 .execution_options(populate_existing=True)).all()
     if len(claims) != len(claim_ids):
-        raise DomainError("Een gekozen declaratie hoort niet bij dit project.")
+        raise DomainError(_("A chosen claim does not belong to this project."))
     for claim in claims:
         if claim.status is not ClaimStatus.CERTIFIED:
-            raise DomainError(f"Declaratie #{claim.id} is {claim.status.label}; alleen gecertificeerde "
-                              "declaraties gaan in een betaalaanvraag.")
+            raise DomainError(_("Claim #%(id)s is %(status)s; only certified claims go into a payment request.",
+                                id=claim.id, status=claim.status.label))
     number = (db.session.scalar(select(func.max(PaymentRequest.number))
                                 .where(PaymentRequest.project_id == project.id)) or 0) + 1
     request = PaymentRequest(project_id=project.id, number=number, created_by_id=user.id,
@@ -56,17 +57,19 @@ def create_request(actor: Actor, user: User, project: Project, claim_ids: list[i
 
 def record_received(actor: Actor, user: User, project: Project, request: PaymentRequest, received_on: date,
                     amount: Decimal) -> PaymentRequest:
-    require(can_manage_payments(user, project), "Alleen een financieel medewerker boekt betalingen.")
+    require(can_manage_payments(user, project), _("Only a finance officer records payments."))
     audit.serialise(request)
     if request.received_date is not None:
-        raise DomainError(f"De betaling van betaalaanvraag {request.number} is al geboekt "
-                          f"({formatting.money(request.received_amount)} op {formatting.day(request.received_date)}).")
+        raise DomainError(_("The payment of payment request %(number)s has already been recorded (%(amount)s on "
+                            "%(date)s).", number=request.number, amount=formatting.money(request.received_amount),
+                            date=formatting.day(request.received_date)))
     if amount != request.amount_requested:
-        raise DomainError(f"Het ontvangen bedrag ({formatting.money(amount)}) verschilt van het gevraagde "
-                          f"({formatting.money(request.amount_requested)}). Boek een betaling van het programma "
-                          "pas als ze volledig is; een afwijking wordt eerst als correctie op de declaraties verwerkt.")
+        raise DomainError(_("The amount received (%(amount)s) differs from the amount requested (%(requested)s). "
+                            "Record a payment of the programme only when it is complete; a difference is first "
+                            "processed as a correction of the claims.", amount=formatting.money(amount),
+                            requested=formatting.money(request.amount_requested)))
     if received_on > utcnow().date():
-        raise DomainError("De ontvangstdatum ligt in de toekomst.")
+        raise DomainError(_("The date of receipt lies in the future."))
     request.received_date, request.received_amount = received_on, amount
     request.received_recorded_by_id = user.id
     db.session.flush()
@@ -103,30 +106,31 @@ def record_transfer(actor: Actor, user: User, project: Project, request: Payment
                     transferred_on: date, amount: Decimal) -> PartnerTransfer:
     """The lead partner passes a partner's share on. Never more than the partner's share, nor more than
     was received; once a partner has its whole share, its claims in the request are paid."""
-    require(can_manage_payments(user, project), "Alleen een financieel medewerker boekt betalingen.")
+    require(can_manage_payments(user, project), _("Only a finance officer records payments."))
     audit.serialise(request)
     if request.received_date is None:
-        raise DomainError("Boek eerst de ontvangst van de betaling van het programma.")
+        raise DomainError(_("First record the receipt of the programme's payment."))
     share = next((s for s in shares(request) if s.partner.id == partner_id), None)
     if share is None:
-        raise DomainError("Deze partner heeft geen declaratie in deze betaalaanvraag.")
+        raise DomainError(_("This partner has no claim in this payment request."))
     if amount is None or amount <= 0:
-        raise DomainError("Het doorgestorte bedrag moet groter zijn dan nul.")
+        raise DomainError(_("The amount passed on must be more than zero."))
     if share.outstanding == 0:
-        raise DomainError(f"{share.partner.name} heeft zijn volledige aandeel ({formatting.money(share.due)}) al "
-                          "ontvangen: een tweede betaling is niet mogelijk.")
+        raise DomainError(_("%(partner)s has already received its whole share (%(due)s): a second payment is not "
+                            "possible.", partner=share.partner.name, due=formatting.money(share.due)))
     if amount > share.outstanding:
-        raise DomainError(f"Het bedrag ({formatting.money(amount)}) is hoger dan wat {share.partner.name} nog "
-                          f"tegoed heeft ({formatting.money(share.outstanding)}).")
+        raise DomainError(_("The amount (%(amount)s) is more than what %(partner)s is still owed (%(outstanding)s).",
+                            amount=formatting.money(amount), partner=share.partner.name,
+                            outstanding=formatting.money(share.outstanding)))
     transferred_total = db.session.scalar(select(func.coalesce(func.sum(PartnerTransfer.amount), ZERO)).where(
         PartnerTransfer.payment_request_id == request.id)) or ZERO
     if transferred_total + amount > request.received_amount:
-        raise DomainError(f"Er is maar {formatting.money(request.received_amount - transferred_total)} van de "
-                          "ontvangen betaling over om door te storten.")
+        raise DomainError(_("Only %(left)s of the payment received is left to pass on.",
+                            left=formatting.money(request.received_amount - transferred_total)))
     if transferred_on < request.received_date:
-        raise DomainError("Een doorstorting kan niet vóór de ontvangst van de betaling liggen.")
+        raise DomainError(_("A transfer cannot lie before the receipt of the payment."))
     if transferred_on > utcnow().date():
-        raise DomainError("De datum van de doorstorting ligt in de toekomst.")
+        raise DomainError(_("The date of the transfer lies in the future."))
     transfer = PartnerTransfer(payment_request_id=request.id, partner_id=partner_id, transfer_date=transferred_on,
                                amount=amount, recorded_by_id=user.id)
     db.session.add(transfer)

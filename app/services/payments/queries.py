@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from ...errors import NotFound
 from ...extensions import db
+from ...i18n import gettext as _
 from ...models import Claim, ClaimStatus, PartnerTransfer, PaymentRequest, Project, User
 from ...money import ZERO
 from ...permissions import visible_partner_ids
@@ -82,11 +83,11 @@ def request_or_404(user: User, project: Project, request_id: int) -> PaymentRequ
     """A payment request of the project that the user may see (a partner user: one with its claims)."""
     pr = db.session.get(PaymentRequest, request_id)
     if pr is None or pr.project_id != project.id:
-        raise NotFound("Betaalaanvraag niet gevonden.")
+        raise NotFound(_("Payment request not found."))
     scope = _scope(user, project)
     if scope is not None and not db.session.scalar(select(Claim.id).where(
             Claim.payment_request_id == pr.id, Claim.partner_id.in_(scope)).limit(1)):
-        raise NotFound("Betaalaanvraag niet gevonden.")
+        raise NotFound(_("Payment request not found."))
     return pr
 
 
