@@ -123,3 +123,13 @@ def test_overview_query_count_does_not_grow_with_partners(as_user):
     with count_queries(as_new_request=True) as s2:
         client.get(f"/projects/LLL/partners/{partner_id('TUA West', 'LLL')}")
     assert len(s1) == len(s2)
+
+
+def test_the_expenditure_page_title_is_plain_text(as_user):
+    """The title block of the expenditure page held the history table (markup in <title>)."""
+    from tests.factories import expenditure
+    client = as_user("partner.howest@example.org")
+    exp = expenditure()
+    db.session.commit()
+    html = client.get(f"/projects/LES/expenditures/{exp.id}").get_data(as_text=True)
+    assert re.search(r"<title>(.*?)</title>", html, re.S).group(1) == f"Uitgave #{exp.id} – LES · Cofund"
