@@ -1,7 +1,8 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SubmitField
+from wtforms import EmailField, PasswordField, RadioField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from ..i18n import LANGUAGE_NAMES
 from ..i18n import lazy_gettext as _l
 
 
@@ -16,3 +17,9 @@ class LoginForm(FlaskForm):
 class LogoutForm(FlaskForm):
     submit = SubmitField(_l("Sign out"))
 
+
+class LanguageForm(FlaskForm):
+    """The language switcher in the page header (its buttons post ``language``; ``next`` is where to return)."""
+
+    language = RadioField(choices=list(LANGUAGE_NAMES.items()),
+                          validators=[DataRequired(_l("Choose Dutch or English."))])

@@ -44,10 +44,14 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    language: Mapped[str | None] = mapped_column(String(2))  # 'nl' or 'en'; None: not chosen (the browser's)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", lazy="selectin")
 
-    __table_args__ = (CheckConstraint("email = lower(email)", name="email_lower"),)
+    __table_args__ = (
+        CheckConstraint("email = lower(email)", name="email_lower"),
+        CheckConstraint("language IS NULL OR language IN ('nl', 'en')", name="language"),
+    )
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

@@ -9,7 +9,9 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from flask import current_app
 from sqlalchemy import func, select
 
-from ..errors import DomainError
+from reports.formatting import LANGUAGES
+
+from ..errors import DomainError, PermissionDenied
 from ..extensions import db
 from ..i18n import gettext as _
 from ..models import AuditEvent, Membership, Partner, Project, Role, User
@@ -88,6 +90,22 @@ def authenticate(email: str, password: str, ip: str | None) -> User:
 
 def logout(actor: Actor) -> None:
     audit.record(actor, "auth.logout", role="user", object_type="user", object_id=actor.user_id)
+
+
+def set_language(actor: Actor, user: User, language: str) -> User:
+    """The language the user reads the pages in, kept on the user ('nl' or 'en')."""
+    if language not in LANGUAGES:
+        raise DomainError(_("Choose Dutch or English."))
+    if actor.user_id != user.id:
+        raise PermissionDenied(_("You are not allowed to do this."))
+    if user.language == language:
+        return user
+    before = user.language
+    user.language = language
+    db.session.flush()
+    audit.record(actor, "user.language_set", role="user", object_type="user", object_id=user.id,
+                 before={"language": before}, after={"language": language})
+    return user
 
 
 def create_user(actor: Actor, email: str, full_name: str, password: str) -> User:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from .. import formatting
 from ..extensions import db
 from ..i18n import gettext as _
-from ..i18n import ngettext
+from ..i18n import language_label, ngettext
 from ..models import AuditEvent, ClaimStatus, ErrorType, LineStatus, Organisation, Partner, User, category_label
 
 
@@ -122,7 +122,7 @@ def action_labels() -> dict[str, str]:
         "claim.verification_started": _("verification started"), "claim.line_verified": _("line verified"),
         "claim.line_parked": _("line parked"), "claim.returned": _("returned"), "claim.certified": _("certified"),
         "payment.requested": _("payment request made"), "payment.received": _("payment received"),
-        "payment.transferred": _("share transferred"),
+        "payment.transferred": _("share transferred"), "user.language_set": _("language chosen"),
     }
 
 
@@ -286,6 +286,10 @@ def _payment_transferred(b, a, n):
     return text
 
 
+def _language_set(b, a, n):
+    return _("Pages in %(language)s.", language=language_label(a.get("language")))
+
+
 def _generic(b, a, n):
     parts = [f"{k}: {_value(k, v)}" for k, v in a.items() if not isinstance(v, dict | list)]
     return "; ".join(parts)
@@ -301,6 +305,7 @@ DESCRIBERS: dict[str, Callable[[dict, dict, Names], str]] = {
     "claim.line_parked": _line_parked, "claim.returned": _returned, "claim.certified": _certified,
     "budget.line_changed": _budget_changed, "payment.requested": _payment_requested,
     "payment.received": _payment_received, "payment.transferred": _payment_transferred,
+    "user.language_set": _language_set,
 }
 
 

@@ -42,7 +42,9 @@ def live_server(app):
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server, viewport={"width": 1400, "height": 900})
+    """A page in a Dutch (Belgian) browser: the tests read the Dutch pages (the language follows the
+    browser's Accept-Language until the user chooses one)."""
+    context = browser.new_context(base_url=live_server, viewport={"width": 1400, "height": 900}, locale="nl-BE")
     page = context.new_page()
     yield page
     context.close()
