@@ -1,0 +1,107 @@
+"""Every page in both languages without a word of the other: a crawl of the pages the demo's users reach
+(see tests/web/crawl.py for how the data on them is told apart from the interface)."""
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Organisation, Partner, Project
+from tests.conftest import csrf_token, login
+from tests.web.crawl import crawl, data_strings, page_text, without_data
+
+ROOT = Path(__file__).resolve().parents[2]
+# Dutch words that never occur in the English interface (matched as whole words, any case).
+DUTCH_WORDS = [
+    "declaratie", "declaraties", "uitgave", "uitgaven", "gedeclareerd", "gecertificeerd", "periode", "perioden",
+    "betaling", "betalingen", "betaalaanvraag", "verwijderen", "terug", "opslaan", "van de", "het", "een", "geen",
+    "niet", "nog", "en", "voor", "leverancier", "kostencategorie", "bewijsstuk", "bewijsstukken",
+    "toelichting", "historiek", "korting", "aanmelden", "afmelden", "wachtwoord", "ingediend", "lijn", "lijnen",
+    "bijdrage", "doorgestort", "doorstorting", "btw", "EFRO", "bedrag", "totaal", "looptijd", "rapportageperiode",
+    "subsidiabiliteitsperiode", "personeelskosten", "wijzigen", "forfaitair", "partnerbudget", "financiering",
+]
+DUTCH = re.compile(r"\b(" + "|".join(re.escape(w) for w in DUTCH_WORDS) + r")\b", re.IGNORECASE)
+FINANCE, PARTNER, AUDITOR = "finance@example.org", "partner.howest@example.org", "auditor@example.org"
+USERS = [FINANCE, PARTNER, AUDITOR]
+
+
+def english_phrases() -> re.Pattern:
+    """The English message ids that the Dutch catalogue translates differently: none of them may show on a
+    Dutch page. Placeholders and tags split a message into its literal parts; a part shorter than three
+    letters is too common to judge, and a part that Dutch texts of the catalogue use too ('Project',
+    'Partner', a column name quoted in another language) says nothing."""
+    with open(ROOT / "translations/nl/LC_MESSAGES/messages.po", "rb") as fh:
+        catalog = [m for m in read_po(fh, locale="nl") if m.id]
+    dutch = "\n".join(s for m in catalog for s in (m.string if isinstance(m.string, tuple) else (m.string,)))
+    phrases = set()
+    for message in catalog:
+        for text in message.id if isinstance(message.id, tuple) else (message.id,):
+            for part in re.split(r"%\(\w+\)[sd]|<[^>]+>", text):
+                part = part.strip(" .,:;()–-'“”?!#")
+                if len(re.sub(r"[^A-Za-z]", "", part)) >= 3 and part not in dutch:
+                    phrases.add(part)
+    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+                      + r")(?![\w-])")
+
+
+def choose_language(client, language, page="/login"):
+    html = client.get(page).get_data(as_text=True)
+    return client.post("/language", data={"language": language, "next": page, "csrf_token": csrf_token(html)})
+
+
+def start_pages(email) -> dict[str, int]:
+    """Where the crawl starts, with the answer expected: the projects (every other page is reached through
+    their links), the filters the links do not reach (a select), the import page and the error pages."""
+    howest = db.session.scalar(select(Partner.id).join(Organisation).join(Project).where(
+        Organisation.name == "Howest", Project.code == "LES"))
+    pages = {"/projects": 200, "/projects/NOPE": 404, "/projects/LES/expenditures?status=all": 200,
+             f"/projects/LES/expenditures?partner={howest}&status=withdrawn": 200,
+             f"/projects/LES/partners/{howest}/expenditures/import": 200 if email != AUDITOR else 403}
+    if email == PARTNER:
+        pages[f"/projects/LES/partners/{howest}/budget"] = 403
+    return pages
+
+
+def problems_on(client, email, language, pattern):
+    data = data_strings()
+    found = []
+    start = start_pages(email)
+    for url, status, html in crawl(client, list(start)):
+        assert status == start.get(url, 200), (url, status)
+        lang, chunks, _ = page_text(html)
+        assert lang == language, (url, lang)
+        for chunk in without_data(chunks, data):
+            for match in pattern.finditer(chunk):
+                found.append(f"{url}: {match.group(0)!r} in {chunk.strip()[:160]!r}")
+    return found
+
+
+@pytest.mark.demo_history
+@pytest.mark.parametrize("email", USERS)
+def test_every_page_in_english_has_no_dutch_interface_words(client, email):
+    login(client, email)
+    assert choose_language(client, "en", "/projects").status_code == 302
+    problems = problems_on(client, email, "en", DUTCH)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.demo_history
+@pytest.mark.parametrize("email", USERS)
+def test_every_page_in_dutch_has_no_english_message_left(client, email):
+    login(client, email)
+    problems = problems_on(client, email, "nl", english_phrases())
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("language, pattern", [("en", DUTCH), ("nl", None)])
+def test_the_sign_in_page_and_its_refusal_in_each_language(client, language, pattern):
+    pattern = pattern or english_phrases()
+    choose_language(client, language)
+    for html in (client.get("/login").get_data(as_text=True),
+                 login(client, "finance@example.org", "wrong password").get_data(as_text=True),
+                 client.get("/projects/LES", follow_redirects=True).get_data(as_text=True)):
+        lang, chunks, _ = page_text(html)
+        assert lang == language
+        assert not [m.group(0) for c in chunks for m in pattern.finditer(c)], chunks
