@@ -126,6 +126,7 @@ def action_labels() -> dict[str, str]:
         "claim.line_parked": _("line parked"), "claim.returned": _("returned"), "claim.certified": _("certified"),
         "payment.requested": _("payment request made"), "payment.received": _("payment received"),
         "payment.transferred": _("share transferred"),
+        **fund_history.labels(),
     }
 
 
@@ -332,3 +333,9 @@ def of_object(project_id: int, object_type: str, object_id) -> list[Entry]:
     return entries(db.session.scalars(select(AuditEvent).where(
         AuditEvent.project_id == project_id, AuditEvent.object_type == object_type,
         AuditEvent.object_id == str(object_id)).order_by(AuditEvent.seq)))
+
+
+# The small-grants fund's events (app/services/fund/history.py uses the helpers above, hence imported last).
+from .fund import history as fund_history  # noqa: E402
+
+DESCRIBERS.update(fund_history.DESCRIBERS)
