@@ -86,6 +86,6 @@ def approve(action, amount="1150.00", u: User | None = None):
     u = u or second_finance_officer()
     if assessment.declaration_of(u, action) is None:
         assessment.declare(actor(u), u, action, "Provincie Oost-Vlaanderen")
-    assessment.decide(actor(u), u, action, True, date(2021, 1, 29), Decimal(amount))
+    assessment.decide(actor(u), u, action, True, date(2021, 2, 1), Decimal(amount))
     db.session.commit()
     return action

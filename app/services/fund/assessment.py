@@ -11,10 +11,22 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from reports.formatting import LOCAL_TZ
+
 from ... import formatting
 from ...errors import DomainError
 from ...extensions import db
-from ...models import ActionStatus, FundAction, FundDeclaration, FundMessage, FundScore, Organisation, Partner, User
+from ...models import (
+    ActionStatus,
+    FundAction,
+    FundDeclaration,
+    FundMessage,
+    FundScore,
+    Membership,
+    Organisation,
+    Partner,
+    User,
+)
 from ...models.fund import MAX_SCORE
 from ...models.types import utcnow
 from ...permissions import can_assess, require
@@ -31,9 +43,10 @@ def _own_organisations(user: User, action: FundAction, organisation: str, affili
     """The organisations the assessor belongs to: the one declared, the other affiliations (one a line),
     and those of the user's partner memberships in the project."""
     names = [organisation] + [line for line in (affiliations or "").splitlines() if line.strip()]
-    partner_ids = [m.partner_id for m in user.memberships if m.project_id == action.project_id and m.partner_id]
-    if partner_ids:
-        names += db.session.scalars(select(Organisation.name).join(Partner).where(Partner.id.in_(partner_ids)))
+    names += db.session.scalars(
+        select(Organisation.name).join(Partner, Partner.organisation_id == Organisation.id)
+        .join(Membership, Membership.partner_id == Partner.id)
+        .where(Membership.user_id == user.id, Membership.project_id == action.project_id))
     return [n for n in names if _norm(n)]
 
 
@@ -178,7 +191,7 @@ def decide(actor: Actor, user: User, action: FundAction, approve: bool, meeting_
                             "interest."))
     if meeting_date is None:
         raise DomainError(_("Fill in the date of the selection meeting."))
-    if meeting_date > today() or meeting_date < action.submitted_at.date():
+    if meeting_date > today() or meeting_date < action.submitted_at.astimezone(LOCAL_TZ).date():
         raise DomainError(_("The selection meeting lies between the submission (%(submitted)s) and today.",
                             submitted=formatting.day(action.submitted_at)))
     reason = (reason or "").strip()
