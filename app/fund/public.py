@@ -27,34 +27,42 @@ def start_page():
     return render_template("public/start.html", calls=queries.open_calls())
 
 
+def _application_data(form) -> applications.ApplicationData:
+    """What the form holds; a field the browser sent in a form it cannot read is None (its message is on it)."""
+    estimates = {name[5:]: getattr(form, name).data for name in form._fields if name.startswith("cost_")}
+    # a cost type the form does not offer (staff costs, say) still reaches the rules, which name it
+    estimates.update({k[5:]: None for k in request.form if k.startswith("cost_") and k[5:] not in estimates})
+    return applications.ApplicationData(
+        org_name=form.org_name.data or "", org_type=form.org_type.data or "", org_country=form.org_country.data or "",
+        org_city=form.org_city.data or "", contact_name=form.contact_name.data or "",
+        contact_email=form.contact_email.data or "", contact_phone=form.contact_phone.data or "",
+        title=form.title.data or "", description=form.description.data or "", start_date=form.start_date.data,
+        end_date=form.end_date.data, expected_participants=form.expected_participants.data, estimates=estimates,
+        counterparts=[applications.Counterpart(c.form.name.data or "", c.form.country.data or "",
+                                               c.form.org_type.data or "") for c in form.counterparts])
+
+
+def _show(form, errors) -> None:
+    """The rules' messages at their fields (a field that could not be read keeps its own message)."""
+    for field, message in errors:
+        if field in ("estimates", "counterparts"):  # errors of a group of fields, shown under it
+            setattr(form, f"{field}_errors", [*getattr(form, f"{field}_errors", []), message])
+        elif not getattr(form, field).errors or getattr(form, field).data is not None:
+            target = getattr(form, field)
+            target.errors = [*target.errors, message]
+
+
 @bp.route("/calls/<int:call_id>/apply", methods=["GET", "POST"])
 @limiter.limit(rate("RATELIMIT_FUND_APPLY"), methods=["POST"])
 def apply(call_id):
     call = queries.open_call_or_404(call_id)
     form = application_form(call.fund.eligible)
     if form.validate_on_submit():
-        estimates = {name[5:]: getattr(form, name).data for name in form._fields if name.startswith("cost_")}
-        # a cost type the form does not offer (staff costs, say) still reaches the rules, which name it
-        estimates.update({k[5:]: None for k in request.form if k.startswith("cost_") and k[5:] not in estimates})
-        data = applications.ApplicationData(
-            org_name=form.org_name.data or "", org_type=form.org_type.data or "",
-            org_country=form.org_country.data or "",
-            org_city=form.org_city.data or "", contact_name=form.contact_name.data or "",
-            contact_email=form.contact_email.data or "", contact_phone=form.contact_phone.data or "",
-            title=form.title.data or "", description=form.description.data or "", start_date=form.start_date.data,
-            end_date=form.end_date.data, expected_participants=form.expected_participants.data, estimates=estimates,
-            counterparts=[applications.Counterpart(c.form.name.data or "", c.form.country.data or "",
-                                                   c.form.org_type.data or "") for c in form.counterparts])
         try:
-            action, token = applications.submit(applicant(), call, data)
+            action, token = applications.submit(applicant(), call, _application_data(form))
         except applications.InvalidApplication as error:
             db.session.rollback()
-            for field, message in error.errors:
-                if field in ("estimates", "counterparts"):  # errors of a group of fields, shown under it
-                    setattr(form, f"{field}_errors", [*getattr(form, f"{field}_errors", []), message])
-                else:
-                    target = getattr(form, field)
-                    target.errors = [*target.errors, message]
+            _show(form, error.errors)
             flash(_("Your proposal was not submitted: correct the marked fields."), "error")
         except DomainError as error:
             db.session.rollback()
@@ -66,6 +74,8 @@ def apply(call_id):
                   "success")
             return redirect(url_for("fund_public.status", token=token))
     elif request.method == "POST":
+        if "csrf_token" not in form.errors:  # every other rule too, so the applicant corrects all at once
+            _show(form, applications.validate(_application_data(form), call)[0])
         flash(_("Your proposal was not submitted: correct the marked fields."), "error")
     return render_template("fund/apply.html", call=call, form=form,
                            cost_fields=[getattr(form, f"cost_{k.value}") for k in call.fund.eligible]), \
