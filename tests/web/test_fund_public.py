@@ -76,8 +76,9 @@ def test_the_form_shows_each_rule_at_its_field_and_saves_nothing(client, call):
                      cost_bus_hire="4.800,00", cost_staff="200,00", expected_participants="veel")
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    for message in ("The action starts in the future", "Staff costs are not eligible", "Write a whole number",
-                    "more than the maximum", "name at least one organisation from the Netherlands"):
+    for message in ("De actie begint in de toekomst", "Personeelskosten zijn niet subsidiabel",
+                    "Schrijf een geheel getal", "hoger dan het maximum van €\xa05.000,00 per actie",
+                    "vermeld minstens één organisatie uit Nederland"):
         assert message in html, message
     assert db.session.scalar(select(FundAction.id)) is None
 
