@@ -275,3 +275,10 @@ def can_record_carried_out(user: User, action) -> bool:
     from .models.fund import ActionStatus
     return action.status is ActionStatus.APPROVED and (
         Role.FINANCE in roles(user, action.project) or is_managing_partner_user(user, action.fund))
+
+
+def can_pay_fund_actions(user: User, project: Project) -> bool:
+    """A user of the partner that manages the project's fund: opens the actions it pays for."""
+    from .models.fund import Fund
+    fund = db.session.scalar(select(Fund).where(Fund.project_id == project.id))
+    return fund is not None and is_managing_partner_user(user, fund)

@@ -80,7 +80,8 @@ def application_form(cost_types):
     class Form_(ApplicationForm):
         pass
     for kind in cost_types:
-        setattr(Form_, f"cost_{kind.value}", MoneyField(kind.label, validators=[Optional()]))
+        label = kind.label[:1].upper() + kind.label[1:]
+        setattr(Form_, f"cost_{kind.value}", MoneyField(label, validators=[Optional()]))
     return Form_()
 
 

@@ -322,9 +322,10 @@ def entries(events: Iterable[AuditEvent]) -> list[Entry]:
     """Events as people read them; one query for the names they refer to."""
     events = list(events)
     names = _load_names(events)
-    labels = action_labels()
-    return [Entry(e.seq, e.occurred_at, names.users.get(e.user_id, e.actor), e.actor, e.role, e.action,
-                  labels.get(e.action, e.action), describe(e, names), e.object_type, e.object_id, e.hash)
+    labels, actors = action_labels(), fund_history.actor_labels()
+    return [Entry(e.seq, e.occurred_at, names.users.get(e.user_id) or actors.get(e.actor, e.actor), e.actor,
+                  e.role, e.action, labels.get(e.action, e.action), describe(e, names), e.object_type,
+                  e.object_id, e.hash)
             for e in events]
 
 

@@ -22,6 +22,7 @@ from app.models.types import clock_at
 from app.services.fund import register
 from reports.formatting import LOCAL_TZ
 from tests.browser.conftest import log_in
+from tests.browser.test_claims_browser import invoice_pdf
 from tests.factories import project, user
 from tests.fund_factories import FIN, FIN2, MANAGER, second_finance_officer
 
@@ -79,9 +80,10 @@ def log_out(page):
     page.locator("header form button").click()
 
 
-def test_applicant_to_payment_and_register(nl_page, clock, screenshots):
+def test_applicant_to_payment_and_register(nl_page, clock, screenshots, tmp_path):
     page = nl_page
     call_id = db.session.scalar(select(FundCall.id).where(FundCall.code == "2020-2"))
+    db.session.rollback()  # the test's reads end their transaction (on SQLite, the server's writes wait for it)
     # 1. An applicant without an account finds the open call on the start page and applies.
     page.goto("/")
     expect(page.locator("#open-calls")).to_contain_text("Grensoverschrijdende uitwisselingen 2021")
@@ -113,6 +115,7 @@ def test_applicant_to_payment_and_register(nl_page, clock, screenshots):
     assert re.search(r"/fund/status/[A-Za-z0-9_-]{43}$", status_url)
     shot(page, screenshots, "status-submitted")
     action_id = db.session.scalar(select(FundAction.id).where(FundAction.title == "Techniekdag in Vlissingen"))
+    db.session.rollback()
 
     # 2. The first finance officer declares no conflict of interest and scores it.
     log_in(page, FIN)
@@ -124,7 +127,7 @@ def test_applicant_to_payment_and_register(nl_page, clock, screenshots):
         page.locator("#score select").nth(n).select_option(score)
     page.locator("#score input[name^=comment]").first.fill("Sterke samenwerking met Scalda")
     page.click("#score button[type=submit]")
-    expect(page.locator("#scores")).to_contain_text("84%")  # (5*40 + 4*30 + 4*20 + 3*10) / 500
+    expect(page.locator("#scores")).to_contain_text("86%")  # (5*40 + 4*30 + 4*20 + 3*10) / 500
     shot(page, screenshots, "assessment")
     log_out(page)
 
@@ -161,6 +164,10 @@ def test_applicant_to_payment_and_register(nl_page, clock, screenshots):
     page.click("input[type=submit]")
     expect(page.locator("#invoice-lines")).to_contain_text("BW-2020-311")
     expect(page.locator("#paid")).to_have_text(f"€{NBSP}980,00")
+    page.click("#invoice-lines a[href*='/expenditures/']")  # its evidence, on the expenditure's page
+    page.set_input_files("input[name=files]", str(invoice_pdf(tmp_path / "factuur BW-2020-311.pdf")))
+    page.click("button:has-text('Bewijsstukken opladen')")
+    expect(page.locator("main")).to_contain_text("factuur_BW-2020-311.pdf")
 
     # 6. After period 3 it claims its small-grants payments of the period.
     clock.set(local(2021, 4, 12))
@@ -179,8 +186,8 @@ def test_applicant_to_payment_and_register(nl_page, clock, screenshots):
     log_in(page, FIN)
     page.goto(claim_url)
     page.locator("button:has-text('Verificatie starten')").click()
-    for _ in range(page.locator("tr.verify-row").count()):
-        page.locator("tr.verify-row button[value=verify]").first.click()
+    for invoice in ("AVT-2020-377", "CB-20-1012", "BW-2020-311"):  # periods 3's small-grants payments
+        page.locator(f"#claim-lines tr:has-text('{invoice}') + tr.verify-row form button[value=verify]").click()
         expect(page.locator(".flash-success")).to_have_text("Lijn geverifieerd.")
     page.locator("button:has-text('Certificeren')").click()
     expect(page.locator("#claim-status")).to_have_text("gecertificeerd")

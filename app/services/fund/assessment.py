@@ -139,7 +139,7 @@ def score(actor: Actor, user: User, action: FundAction, scores: dict[int, tuple[
         db.session.add(row)
     db.session.flush()
     record(actor, user, action, "fund.scored", before=before, after={
-        "scores": {c.name: scores[c.id][0] for c in criteria},
+        "scores": [[c.name, scores[c.id][0]] for c in criteria],
         "weighted": weighted_score({c.id: scores[c.id][0] for c in criteria}, criteria)})
 
 

@@ -1,9 +1,12 @@
 """The fund's audit events in words, registered in app/services/history.py (labels and describers)."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from ... import formatting
 from ...models import CostType, OrgType, ReportKind
 from ..history import _day, _enum_label, _money, _quote
 
@@ -75,8 +78,14 @@ def _declared(b, a, n):
 
 
 def _scored(b, a, n):
-    scores = "; ".join(f"{name}: {value}" for name, value in (a.get("scores") or {}).items())
-    text = _("%(scores)s; weighted %(weighted)s%%.", scores=scores, weighted=a.get("weighted"))
+    given = a.get("scores") or []
+    pairs = given.items() if isinstance(given, dict) else given
+    scores = "; ".join(f"{name}: {value}" for name, value in pairs)
+    try:
+        weighted = formatting.percent(Decimal(str(a.get("weighted"))))
+    except ArithmeticError:
+        weighted = str(a.get("weighted"))
+    text = _("%(scores)s; weighted %(weighted)s.", scores=scores, weighted=weighted)
     return text + (" " + _("(Replaces an earlier scoring.)") if b else "")
 
 
@@ -148,3 +157,8 @@ DESCRIBERS = {
     "fund.invoice_registered": _invoice, "fund.executed": _executed, "fund.overrun_decided": _overrun,
     "fund.report_submitted": _report, "fund.report_downloaded": _downloaded, "fund.closed": _closed,
 }
+
+
+def actor_labels() -> dict[str, str]:
+    """Who acted without an account, by the name the audit trail keeps."""
+    return {"applicant": _("the applicant (public form or status link)")}
