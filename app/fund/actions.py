@@ -114,9 +114,9 @@ def invoice(code, action_id):
                 else:
                     flash(message, "error")
             flash(_("The invoice was not registered: correct the marked fields."), "error")
-        except (TypeError, DomainError) as error:
+        except DomainError as error:
             db.session.rollback()
-            flash(str(error) if isinstance(error, DomainError) else _("Fill in every amount and date."), "error")
+            flash(str(error), "error")
         else:
             db.session.commit()
             flash(_("Invoice registered as expenditure #%(id)s of %(partner)s; add its evidence there.", id=exp.id,

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AuditEvent
+from app.models import AuditEvent, ReportKind
 from app.models.types import clock_at
 from app.services import history
 from app.services.fund import assessment, execution, public, register
@@ -163,3 +163,45 @@ def test_every_fund_event_reads_as_a_sentence(actions):
         assert entry.what != entry.action and entry.sentence and entry.action in history.DESCRIBERS
         assert not re.search(r"\b(None|approved_amount|max_per_action|partner_id|org_type)\b|\d+\.\d\d\b",
                              entry.sentence), entry.sentence
+
+
+def test_hostile_input_on_the_officers_forms_gets_messages_not_errors(client, actions):
+    login(client, FIN)
+    paid, open_ = actions["paid"], actions["open"]
+    page = client.get(f"/projects/LES/fund/actions/{paid.id}").get_data(as_text=True)
+    token = csrf_token(page)
+    posts = [
+        (f"/projects/LES/fund/actions/{open_.id}/decision", {"decision": "approve", "amount": "1,2,3",
+                                                             "meeting_date": "gisteren"}),
+        (f"/projects/LES/fund/actions/{open_.id}/scores", {"score_1": "99999999999", "comment_1": "x" * 5000}),
+        (f"/projects/LES/fund/actions/{open_.id}/declaration", {"organisation": ""}),
+        (f"/projects/LES/fund/actions/{paid.id}/invoices/new", {"supplier": "X", "gross_amount": "veel"}),
+        (f"/projects/LES/fund/actions/{paid.id}/invoices/new", {"supplier": "X", "invoice_number": "1"}),
+        (f"/projects/LES/fund/actions/{paid.id}/overrun", {"amount": "-5", "meeting_date": "2021-02-01"}),
+        (f"/projects/LES/fund/actions/{paid.id}/executed", {"executed_on": "2099-01-01"}),
+        ("/projects/LES/fund/setup", {"managing_partner_id": "abc", "ceiling": "1e9", "max_per_action": ""}),
+        ("/projects/LES/fund/calls/new", {"code": "X", "opens_on": "2021-02-30", "criteria-0-weight": "zwaar"}),
+    ]
+    for url, data in posts:
+        response = client.post(url, data={**data, "csrf_token": token})
+        assert response.status_code in (302, 422), (url, response.status_code)
+    assert client.get(f"/projects/LES/fund/actions/{paid.id}/report/999").status_code == 404
+    assert client.get("/projects/LES/fund/actions/999999").status_code == 404
+    assert client.get("/projects/LLL/fund").get_data(as_text=True).count("Fonds inrichten") == 1  # no fund yet
+
+
+def test_the_report_events_read_as_sentences(client, actions):
+    from tests.web.test_fund_public import pdf_bytes
+    paid = actions["paid"]
+    with clock_at(NOW.replace(month=4, day=21)):
+        public.submit_report(APPLICANT, paid, 41, "Geslaagd.", [(ReportKind.ATTENDANCE,
+                                                                 ("lijst.pdf", pdf_bytes()))])
+        doc = public.report_documents(paid)[0]
+        fin = user(FIN)
+        public.report_document(actor(fin), fin, paid, doc.id)
+    db.session.commit()
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action.in_(
+        ["fund.report_submitted", "fund.report_downloaded"])).order_by(AuditEvent.seq)).all()
+    sentences = [e.sentence for e in history.entries(events)]
+    assert sentences[0] == "41 deelnemers bereikt: “Geslaagd”. Bewijsstuk: “lijst.pdf” (aanwezigheidslijst)."
+    assert sentences[1].startswith("“lijst.pdf” (SHA-256 ")

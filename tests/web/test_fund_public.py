@@ -192,3 +192,23 @@ def test_the_final_report_with_evidence_through_the_link(client, call):
         assert download.status_code == 200 and download.data.startswith(b"%PDF")
     assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "fund.report_downloaded"))
     assert date.today()  # the report page itself is not cached
+
+
+def test_with_redis_url_the_limits_are_counted_in_redis(databases, tmp_path):
+    """Several workers share one count: with REDIS_URL the limiter keeps it in Redis (skipped without one)."""
+    import redis
+
+    from tests.conftest import make_app
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    redis.Redis.from_url(url).flushdb()
+    app = make_app(databases.url("tpl_empty"), tmp_path, REDIS_URL=url, RATELIMIT_FUND_STATUS="2 per minute")
+    assert app.config["RATELIMIT_STORAGE_URI"] == url
+    client = app.test_client()
+    statuses = [client.get("/fund/status/" + "a" * 43).status_code for _ in range(3)]
+    assert statuses == [404, 404, 429]
+    assert any(redis.Redis.from_url(url).scan_iter("LIMITS*"))
+    redis.Redis.from_url(url).flushdb()

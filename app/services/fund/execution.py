@@ -67,6 +67,8 @@ def register_invoice(actor: Actor, user: User, action: FundAction, data: Invoice
               "managing partner."))
     audit.serialise(action)
     require_state(action, "close")  # approved, executed or reported (not closed)
+    if None in (data.invoice_date, data.payment_date, data.gross_amount, data.vat_amount, data.declared_amount):
+        raise DomainError(_("Fill in every amount and date."))
     category = db.session.scalar(select(CostCategory).where(CostCategory.project_id == action.project_id,
                                                             CostCategory.kind == CategoryKind.SMALL_GRANTS))
     if data.declared_amount is not None and data.declared_amount > 0:
