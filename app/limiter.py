@@ -39,7 +39,7 @@ def retry_after(limit: RequestLimit | None) -> int:
 
 def init_app(app: Flask) -> None:
     for key, value in DEFAULTS.items():
-        app.config.setdefault(key, value)
+        app.config.setdefault(key, os.environ.get(key) or value)
     redis_url = app.config.get("REDIS_URL") or os.environ.get("REDIS_URL")
     app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
     limiter.init_app(app)
