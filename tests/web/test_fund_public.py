@@ -194,7 +194,7 @@ def test_the_final_report_with_evidence_through_the_link(client, call):
     assert date.today()  # the report page itself is not cached
 
 
-def test_with_redis_url_the_limits_are_counted_in_redis(databases, tmp_path):
+def test_with_redis_url_the_limits_are_counted_in_redis(app, tmp_path):
     """Several workers share one count: with REDIS_URL the limiter keeps it in Redis (skipped without one)."""
     import redis
 
@@ -205,10 +205,16 @@ def test_with_redis_url_the_limits_are_counted_in_redis(databases, tmp_path):
     except redis.exceptions.ConnectionError:
         pytest.skip("no Redis on 127.0.0.1:6379")
     redis.Redis.from_url(url).flushdb()
-    app = make_app(databases.url("tpl_empty"), tmp_path, REDIS_URL=url, RATELIMIT_FUND_STATUS="2 per minute")
-    assert app.config["RATELIMIT_STORAGE_URI"] == url
-    client = app.test_client()
-    statuses = [client.get("/fund/status/" + "a" * 43).status_code for _ in range(3)]
-    assert statuses == [404, 404, 429]
-    assert any(redis.Redis.from_url(url).scan_iter("LIMITS*"))
-    redis.Redis.from_url(url).flushdb()
+    with_redis = make_app(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / "redis", REDIS_URL=url,
+                          RATELIMIT_FUND_STATUS="2 per minute")
+    try:
+        assert with_redis.config["RATELIMIT_STORAGE_URI"] == url
+        client = with_redis.test_client()
+        statuses = [client.get("/fund/status/" + "a" * 43).status_code for _ in range(3)]
+        assert statuses == [404, 404, 429]
+        assert any(redis.Redis.from_url(url).scan_iter("LIMITS*"))
+    finally:
+        redis.Redis.from_url(url).flushdb()
+        with with_redis.app_context():
+            db.session.remove()
+            db.engine.dispose()
