@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import formatting, i18n
+from . import formatting, i18n, limiter
 from .config import Config
 from .errors import DomainError, NotFound, PermissionDenied
 from .extensions import csrf, db, login_manager, migrate
@@ -24,6 +24,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir(app)))
     csrf.init_app(app)
+    limiter.init_app(app)
     i18n.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -39,11 +40,15 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .cli import register_cli
     from .documents.routes import bp as documents_bp
     from .expenditures.routes import bp as expenditures_bp
+    from .fund.public import bp as fund_public_bp
+    from .fund.public import start_page
+    from .fund.routes import bp as fund_bp
     from .imports.routes import bp as imports_bp
     from .payments.routes import bp as payments_bp
     from .projects.routes import bp as projects_bp
 
-    for blueprint in (auth_bp, projects_bp, expenditures_bp, documents_bp, imports_bp, claims_bp, payments_bp):
+    for blueprint in (auth_bp, projects_bp, expenditures_bp, documents_bp, imports_bp, claims_bp, payments_bp,
+                      fund_bp, fund_public_bp):
         app.register_blueprint(blueprint)
     register_cli(app)
 
@@ -55,7 +60,8 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     @app.get("/")
     def index():
-        return redirect(url_for("projects.index") if current_user.is_authenticated else url_for("auth.login"))
+        # signed in: your projects; anyone else: the public start page (Cofund, sign in, the open calls)
+        return redirect(url_for("projects.index")) if current_user.is_authenticated else start_page()
 
     @app.after_request
     def security_headers(response):

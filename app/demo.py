@@ -126,7 +126,10 @@ def seed_demo(history: bool = True) -> dict:
     with clock_at(_at(date(2019, 9, 2))):  # the project was approved in 2019
         result = _seed_setup()
     if history:
-        _seed_history(db.session.scalar(select(Project).where(Project.code == "LES")))
+        les = db.session.scalar(select(Project).where(Project.code == "LES"))
+        _seed_history(les)
+        from .demo_fund import seed_fund
+        seed_fund(les)  # the LES Fonds: a fund, two calls, twelve actions (app/demo_fund.py)
     return result
 
 

@@ -18,6 +18,23 @@ from .expenditure import (
     ExpenditureStatus,
     duplicate_key,
 )
+from .fund import (
+    ActionStatus,
+    CostType,
+    Fund,
+    FundAction,
+    FundCall,
+    FundCounterpart,
+    FundCriterion,
+    FundDeclaration,
+    FundEstimate,
+    FundMessage,
+    FundOverrun,
+    FundReportDocument,
+    FundScore,
+    OrgType,
+    ReportKind,
+)
 from .org import Membership, Organisation, Role, User
 from .project import (
     DEFAULT_CATEGORIES,
@@ -41,4 +58,7 @@ __all__ = [
     "FundingSource", "Partner", "Programme", "Project", "ReportingPeriod", "category_label", "Claim",
     "ClaimCategoryTotal", "ClaimLine", "ClaimStatus", "ErrorType", "LineStatus", "PartnerTransfer", "PaymentRequest",
     "Document", "Expenditure", "ExpenditureDocument", "ExpenditureImport", "ExpenditureStatus", "duplicate_key",
+    "ActionStatus", "CostType", "Fund", "FundAction", "FundCall", "FundCounterpart", "FundCriterion",
+    "FundDeclaration", "FundEstimate", "FundMessage", "FundOverrun", "FundReportDocument", "FundScore", "OrgType",
+    "ReportKind",
 ]

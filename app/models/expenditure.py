@@ -63,6 +63,8 @@ class Expenditure(db.Model):
                                                       default=ExpenditureStatus.ACTIVE)
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("expenditure.id", ondelete="RESTRICT"))
     import_id: Mapped[int | None] = mapped_column(ForeignKey("expenditure_import.id", ondelete="RESTRICT"))
+    # a managing partner's payment for an action of the small-grants fund (app/models/fund.py)
+    fund_action_id: Mapped[int | None] = mapped_column(ForeignKey("fund_action.id", ondelete="RESTRICT"), index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -130,11 +130,13 @@ def _read(item: tuple[str, bytes] | FileStorage, limit: int) -> tuple[str, bytes
     return name or "", bytes(data), len(data) > limit
 
 
-def _validate(exp: Expenditure, files: Iterable[tuple[str, bytes] | FileStorage]) -> list[_Checked]:
-    """Every file, checked before anything is stored; all problems in one DomainError."""
+def validate_uploads(files: Iterable[tuple[str, bytes] | FileStorage],
+                     attached: dict[str, str] | None = None) -> list[_Checked]:
+    """Every file, checked before anything is stored (type sniffed from the content, size limit, not empty,
+    not twice, not already ``attached``: sha256 -> name); all problems in one DomainError."""
     limit = max_upload_bytes()
     limit_mb = current_app.config["MAX_UPLOAD_MB"]
-    attached = {link.document.sha256: link.filename for link in exp.documents}
+    attached = attached or {}
     checked: list[_Checked] = []
     errors: list[str] = []
     seen: dict[str, str] = {}
@@ -227,6 +229,17 @@ def _document_for(item: _Checked) -> Document:
     return doc
 
 
+def store_upload(item: _Checked) -> Document:
+    """Store a checked upload at its content address; its Document row (existing or new)."""
+    _store(item.sha256, item.data)
+    return _document_for(item)
+
+
+def stored_intact(sha256: str) -> bool:
+    """The content with this SHA-256 is in the storage, unchanged."""
+    return _file_sha256(document_path(sha256)) == sha256
+
+
 def certified_claim_of(exp: Expenditure) -> Claim | None:
     """The certified (or paid) claim this expenditure counts in, if any. Evidence can be added while a
     claim is being prepared or verified (a verifier may ask for a missing document), not after."""
@@ -256,12 +269,11 @@ def attach(actor: Actor, user: User, exp: Expenditure,
     if claim is not None:
         raise DomainError(_("This expenditure is in a claim that is %(status)s; no more evidence can be added.",
                             status=claim.status.label))
-    checked = _validate(exp, files)
+    checked = validate_uploads(files, {link.document.sha256: link.filename for link in exp.documents})
     role = role_label(user, project)
     links = []
     for item in checked:
-        _store(item.sha256, item.data)
-        doc = _document_for(item)
+        doc = store_upload(item)
         link = ExpenditureDocument(expenditure=exp, document=doc, filename=item.filename,
                                    uploaded_by_id=user.id)
         db.session.add(link)

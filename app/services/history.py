@@ -123,6 +123,7 @@ def action_labels() -> dict[str, str]:
         "claim.line_parked": _("line parked"), "claim.returned": _("returned"), "claim.certified": _("certified"),
         "payment.requested": _("payment request made"), "payment.received": _("payment received"),
         "payment.transferred": _("share transferred"), "user.language_set": _("language chosen"),
+        **fund_history.labels(),
     }
 
 
@@ -322,9 +323,10 @@ def entries(events: Iterable[AuditEvent]) -> list[Entry]:
     """Events as people read them; one query for the names they refer to."""
     events = list(events)
     names = _load_names(events)
-    labels = action_labels()
-    return [Entry(e.seq, e.occurred_at, names.users.get(e.user_id, e.actor), e.actor, e.role, e.action,
-                  labels.get(e.action, e.action), describe(e, names), e.object_type, e.object_id, e.hash)
+    labels, actors = action_labels(), fund_history.actor_labels()
+    return [Entry(e.seq, e.occurred_at, names.users.get(e.user_id) or actors.get(e.actor, e.actor), e.actor,
+                  e.role, e.action, labels.get(e.action, e.action), describe(e, names), e.object_type,
+                  e.object_id, e.hash)
             for e in events]
 
 
@@ -333,3 +335,9 @@ def of_object(project_id: int, object_type: str, object_id) -> list[Entry]:
     return entries(db.session.scalars(select(AuditEvent).where(
         AuditEvent.project_id == project_id, AuditEvent.object_type == object_type,
         AuditEvent.object_id == str(object_id)).order_by(AuditEvent.seq)))
+
+
+# The small-grants fund's events (app/services/fund/history.py uses the helpers above, hence imported last).
+from .fund import history as fund_history  # noqa: E402
+
+DESCRIBERS.update(fund_history.DESCRIBERS)

@@ -7,11 +7,12 @@ screen reader would read it in that language.
 
 What the demo's users typed is left out too, so that only the interface's own words are judged: every
 string the database holds as data (names of organisations, projects and people, suppliers, invoice numbers,
-descriptions, comments, reasons, file names, names of funding sources and of renamed cost categories) is
-taken from the database itself and cut out of the text before it is checked. That is sturdier than marking
-data cells in the templates (a cell forgotten would hide nothing and still fail) or listing the demo's
-strings by hand (the list would go stale as the demo grows): whatever the demo holds, nothing of it counts,
-and nothing else is excused.
+descriptions, comments, reasons, file names, names of funding sources and of renamed cost categories; of the
+small-grants fund its calls and criteria, the applicants and their actions, declarations, scores' comments,
+questions and answers) is taken from the database itself and cut out of the text before it is checked. That
+is sturdier than marking data cells in the templates (a cell forgotten would hide nothing and still fail) or
+listing the demo's strings by hand (the list would go stale as the demo grows): whatever the demo holds,
+nothing of it counts, and nothing else is excused.
 """
 from __future__ import annotations
 
@@ -30,8 +31,18 @@ from app.models import (
     Expenditure,
     ExpenditureDocument,
     ExpenditureImport,
+    Fund,
+    FundAction,
+    FundCall,
+    FundCounterpart,
+    FundCriterion,
+    FundDeclaration,
     FundingKind,
     FundingSource,
+    FundMessage,
+    FundOverrun,
+    FundReportDocument,
+    FundScore,
     Organisation,
     Programme,
     Project,
@@ -42,8 +53,9 @@ from app.models.project import is_default_name
 READ_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt", "data-confirm"}
 SKIPPED_TAGS = {"script", "style"}
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-# Links that are not pages: evidence files, spreadsheet templates, the stylesheet and script.
-NOT_PAGES = re.compile(r"/documents/\d+$|/import-template\.|^/static/")
+# Links that are not pages: evidence files (of expenditures and of a fund action's final report), spreadsheet
+# templates, the stylesheet and script.
+NOT_PAGES = re.compile(r"/documents/\d+$|/fund/actions/\d+/report/\d+$|/import-template\.|^/static/")
 # Pages visited per URL pattern (ids replaced): every expenditure, claim and partner of the demo; of the
 # same page with other query values (a budget form for each cell) a few.
 PER_PATTERN, PER_QUERY_PATTERN = 40, 3
@@ -99,7 +111,14 @@ def data_strings() -> list[str]:
     columns = [Organisation.name, Organisation.city, Project.name, Project.code, Programme.name, Programme.code,
                User.full_name, User.email, Expenditure.supplier, Expenditure.invoice_number,
                Expenditure.internal_ref, Expenditure.description, Expenditure.withdraw_reason,
-               ExpenditureDocument.filename, ExpenditureImport.filename, ClaimLine.comment, Claim.return_reason]
+               ExpenditureDocument.filename, ExpenditureImport.filename, ClaimLine.comment, Claim.return_reason,
+               # the small-grants fund: its calls and criteria, what applicants, assessors and officers wrote
+               Fund.name, FundCall.code, FundCall.title, FundCall.description, FundCriterion.name,
+               FundAction.org_name, FundAction.org_city, FundAction.contact_name, FundAction.contact_email,
+               FundAction.contact_phone, FundAction.title, FundAction.description, FundAction.decision_reason,
+               FundAction.result_summary, FundAction.close_note, FundCounterpart.name, FundDeclaration.organisation,
+               FundDeclaration.affiliations, FundDeclaration.conflict_reason, FundScore.comment, FundMessage.body,
+               FundReportDocument.filename, FundOverrun.reason]
     found: set[str] = set()
     for column in columns:
         found.update(v for v in db.session.scalars(select(column).distinct()) if v)
@@ -147,7 +166,9 @@ def crawl(client, start: list[str], limit: int = 400):
         if response.status_code in (301, 302):
             queue.insert(0, response.headers["Location"])
             continue
+        if response.mimetype != "text/html":  # a download NOT_PAGES does not know: no text to judge
+            response.close()
+            continue
         html = response.get_data(as_text=True)
         yield url, response.status_code, html
-        if response.mimetype == "text/html":
-            queue.extend(link.split("#")[0] for link in page_text(html)[2] if link.split("#")[0])
+        queue.extend(link.split("#")[0] for link in page_text(html)[2] if link.split("#")[0])

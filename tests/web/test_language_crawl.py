@@ -1,6 +1,7 @@
 """Every page in both languages without a word of the other: a crawl of the pages the demo's users reach
 (see tests/web/crawl.py for how the data on them is told apart from the interface)."""
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -8,8 +9,11 @@ from babel.messages.pofile import read_po
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Organisation, Partner, Project
+from app.models import FundAction, Organisation, Partner, Project
+from app.models.types import clock_at
+from app.services.fund import public
 from tests.conftest import csrf_token, login
+from tests.factories import actor, user
 from tests.web.crawl import crawl, data_strings, page_text, without_data
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,3 +109,34 @@ def test_the_sign_in_page_and_its_refusal_in_each_language(client, language, pat
         lang, chunks, _ = page_text(html)
         assert lang == language
         assert not [m.group(0) for c in chunks for m in pattern.finditer(c)], chunks
+
+
+@pytest.mark.demo_history
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_public_pages_of_the_fund_in_each_language(client, language):
+    """A visitor without an account: the start page with the open call, the application form and its
+    refusal, and the private status page of the demo's actions in every state (new links, as the finance
+    officer issues them: the demo keeps no link)."""
+    pattern = DUTCH if language == "en" else english_phrases()
+    finance = user(FINANCE)
+    with clock_at(datetime(2020, 11, 20, 9, tzinfo=UTC)):  # call 2020-2 is open on the demo's clock
+        links = [f"/fund/status/{public.renew_link(actor(finance), finance, action)}"
+                 for action in db.session.scalars(select(FundAction).order_by(FundAction.id))]
+        db.session.commit()
+        choose_language(client, language, "/")
+        pages = list(crawl(client, ["/", *links]))
+        [apply_url] = [url for url, _status, _html in pages if url.endswith("/apply")]
+        form = client.get(apply_url).get_data(as_text=True)
+        refused = client.post(apply_url, data={"csrf_token": csrf_token(form), "start_date": "someday",
+                                               "expected_participants": "many", "cost_bus_hire": "a lot"})
+        assert refused.status_code == 422
+        pages.append((f"{apply_url} (refused)", 200, refused.get_data(as_text=True)))
+    assert len(pages) >= 2 + len(links), [url for url, _status, _html in pages]
+    data, problems = data_strings(), []
+    for url, status, html in pages:
+        assert status == 200, (url, status)
+        lang, chunks, _ = page_text(html)
+        assert lang == language, (url, lang)
+        for chunk in without_data(chunks, data):
+            problems += [f"{url}: {m.group(0)!r} in {chunk.strip()[:160]!r}" for m in pattern.finditer(chunk)]
+    assert not problems, "\n".join(problems)

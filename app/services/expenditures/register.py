@@ -27,6 +27,7 @@ from ...money import ZERO
 from ...permissions import can_register_for, can_see_partner, require, role_label
 from .. import audit
 from ..audit import Actor
+from ..fund import guards as fund_guards
 from .rules import FIELDS, ExpenditureData, InvalidExpenditure, ProjectLookups, validate
 
 
@@ -84,6 +85,7 @@ def update(actor: Actor, user: User, exp: Expenditure, data: ExpenditureData) ->
     errors = validate(data, exp.partner, ProjectLookups(exp.partner.project))
     if errors:
         raise InvalidExpenditure(errors)
+    fund_guards.guard_update(exp, data.category_id, data.declared_amount)
     new = _values(data)
     before = {f: getattr(exp, f) for f in FIELDS if getattr(exp, f) != new[f]}
     if not before:
@@ -114,6 +116,7 @@ def withdraw(actor: Actor, user: User, exp: Expenditure, reason: str) -> Expendi
     """Withdraw a line: it stays in the register and the history, but can no longer be claimed.
     A line in a draft or returned claim leaves that claim."""
     _require_changeable(user, exp)
+    fund_guards.guard_withdrawal(exp)
     if not (reason or "").strip():
         raise DomainError(_("Give a reason for withdrawing the expenditure."))
     corrections = db.session.scalars(select(Expenditure.id).where(
@@ -154,6 +157,7 @@ def correct(actor: Actor, user: User, original: Expenditure, amount: Decimal, pe
         raise DomainError(_("A correction of zero changes nothing."))
     if not (reason or "").strip():
         raise DomainError(_("Give the reason for the correction."))
+    fund_guards.guard_correction(original, amount)
     lookups = ProjectLookups(original.partner.project)
     if period_id not in lookups.periods:
         raise DomainError(_("Choose a reporting period of this project."))

@@ -1,0 +1,186 @@
+"""The register of the fund's actions as plain data (numbers, dates, labels): the register page shows it,
+and a statement builder in reports/ can take it as it is (no ORM objects, no Flask in the dataclasses).
+
+Personal data (the applicant's contact person) is filled in only for users who may see it
+(permissions.can_see_applicant_data); for everyone else those fields are None. The fund's totals always
+cover the whole fund; the listed totals cover the rows the filters keep."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from ...errors import NotFound
+from ...extensions import db
+from ...i18n import gettext as _
+from ...models import ActionStatus, Fund, FundAction, FundCall, OrgType, Project, User
+from ...models.fund import COMMITTED_STATES
+from ...models.types import utcnow
+from ...money import ZERO
+from ...permissions import can_see_applicant_data, can_see_fund
+from .common import fund_figures, fund_of, overruns_by_action, paid_by_action
+
+
+@dataclass(frozen=True)
+class RegisterFilters:
+    status: str | None = None
+    call_id: int | None = None
+    country: str | None = None
+    org_type: str | None = None
+
+    @classmethod
+    def parse(cls, status=None, call_id=None, country=None, org_type=None) -> RegisterFilters:
+        """Filters from a query string; anything unknown is no filter (never an error)."""
+        return cls(status if status in {s.value for s in ActionStatus} else None,
+                   call_id if isinstance(call_id, int) else None,
+                   country if country in ("BE", "NL") else None,
+                   org_type if org_type in {t.value for t in OrgType} else None)
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    action_id: int
+    reference: str
+    call: str
+    title: str
+    organisation: str
+    org_type: str  # label
+    country: str  # BE or NL
+    counterparts: str  # "Name (NL), Name (BE)"
+    status: str  # label
+    status_code: str
+    submitted_on: date
+    start_date: date
+    end_date: date
+    meeting_date: date | None
+    expected_participants: int
+    participants_reached: int | None
+    requested: Decimal
+    approved: Decimal  # approved amount plus overrun decisions; 0 when not approved
+    paid: Decimal
+    released: Decimal
+    committed: Decimal  # approved - released
+    to_pay: Decimal  # committed - paid
+    contact_name: str | None  # personal data: None for users who may not see it
+    contact_email: str | None
+
+
+@dataclass(frozen=True)
+class ListedTotals:
+    """Sums of the listed rows."""
+
+    actions: int
+    requested: Decimal
+    approved: Decimal
+    paid: Decimal
+    released: Decimal
+    committed: Decimal
+    to_pay: Decimal
+    expected_participants: int
+    participants_reached: int
+
+
+@dataclass(frozen=True)
+class FundTotals:
+    """The whole fund: ceiling = committed + available; committed = paid + to pay; approved = committed +
+    released."""
+
+    ceiling: Decimal
+    approved: Decimal
+    committed: Decimal
+    paid: Decimal
+    to_pay: Decimal
+    released: Decimal
+    available: Decimal
+    participants_reached: int  # reported by the actions that sent their final report
+    actions_by_status: tuple[tuple[str, str, int], ...]  # (status code, label, count)
+
+
+@dataclass(frozen=True)
+class FundRegister:
+    project_code: str
+    project_name: str
+    fund_name: str
+    managing_partner: str
+    max_per_action: Decimal
+    generated_at: datetime
+    filters: tuple[tuple[str, str], ...]  # (label, value) of the filters in force
+    personal_data: bool  # whether contact_name / contact_email are filled in
+    rows: tuple[RegisterRow, ...]
+    listed: ListedTotals
+    fund: FundTotals
+
+
+def _filters_text(filters: RegisterFilters, calls: dict[int, FundCall]) -> tuple[tuple[str, str], ...]:
+    shown = []
+    if filters.status:
+        shown.append((_("Status"), ActionStatus(filters.status).label))
+    if filters.call_id in calls:
+        shown.append((_("Call"), f"{calls[filters.call_id].code} {calls[filters.call_id].title}"))
+    if filters.country:
+        shown.append((_("Country"), filters.country))
+    if filters.org_type:
+        shown.append((_("Type of organisation"), OrgType(filters.org_type).label))
+    return tuple(shown)
+
+
+def _row(a: FundAction, paid: Decimal, overrun: Decimal, personal: bool) -> RegisterRow:
+    approved = (a.approved_amount + overrun) if a.status in COMMITTED_STATES else ZERO
+    released = a.released_amount or ZERO
+    return RegisterRow(
+        action_id=a.id, reference=a.reference, call=a.call.code, title=a.title, organisation=a.org_name,
+        org_type=a.org_type.label, country=a.org_country,
+        counterparts=", ".join(f"{c.name} ({c.country})" for c in a.counterparts), status=a.status.label,
+        status_code=a.status.value, submitted_on=a.submitted_at.date(), start_date=a.start_date,
+        end_date=a.end_date, meeting_date=a.meeting_date, expected_participants=a.expected_participants,
+        participants_reached=a.participants_reached, requested=a.requested_amount, approved=approved, paid=paid,
+        released=released, committed=approved - released, to_pay=approved - released - paid,
+        contact_name=a.contact_name if personal else None, contact_email=a.contact_email if personal else None)
+
+
+def fund_register(user: User, project: Project, filters: RegisterFilters | None = None) -> FundRegister:
+    """The register of the project's fund for this user (404 without a fund or a role in the project)."""
+    fund = fund_of(project.id)
+    if fund is None or not can_see_fund(user, project):
+        raise NotFound()
+    return register_data(fund, filters or RegisterFilters(), personal=can_see_applicant_data(user, project))
+
+
+def register_data(fund: Fund, filters: RegisterFilters, personal: bool) -> FundRegister:
+    """The register as plain data, in a fixed number of queries."""
+    calls = {c.id: c for c in db.session.scalars(select(FundCall).where(FundCall.fund_id == fund.id))}
+    query = (select(FundAction).where(FundAction.fund_id == fund.id)
+             .options(joinedload(FundAction.call)).order_by(FundAction.number))
+    if filters.status:
+        query = query.where(FundAction.status == ActionStatus(filters.status))
+    if filters.call_id:
+        query = query.where(FundAction.call_id == filters.call_id)
+    if filters.country:
+        query = query.where(FundAction.org_country == filters.country)
+    if filters.org_type:
+        query = query.where(FundAction.org_type == OrgType(filters.org_type))
+    actions = list(db.session.scalars(query).unique())
+    ids = [a.id for a in actions]
+    paid, overruns = (paid_by_action(ids), overruns_by_action(ids)) if ids else ({}, {})
+    rows = tuple(_row(a, paid.get(a.id, ZERO), overruns.get(a.id, ZERO), personal) for a in actions)
+
+    def total(name):
+        return sum((getattr(r, name) for r in rows), ZERO)
+
+    listed = ListedTotals(len(rows), total("requested"), total("approved"), total("paid"), total("released"),
+                          total("committed"), total("to_pay"), sum(r.expected_participants for r in rows),
+                          sum(r.participants_reached or 0 for r in rows))
+    figures = fund_figures(fund)
+    counts = Counter(db.session.scalars(select(FundAction.status).where(FundAction.fund_id == fund.id)))
+    reached = db.session.scalar(select(db.func.coalesce(db.func.sum(FundAction.participants_reached), 0))
+                                .where(FundAction.fund_id == fund.id)) or 0
+    totals = FundTotals(figures.ceiling, figures.approved, figures.committed, figures.paid, figures.to_pay,
+                        figures.released, figures.available, int(reached),
+                        tuple((s.value, s.label, counts.get(s, 0)) for s in ActionStatus))
+    project = fund.project
+    return FundRegister(project.code, project.name, fund.name, fund.managing_partner.label, fund.max_per_action,
+                        utcnow(), _filters_text(filters, calls), personal, rows, listed, totals)
