@@ -1,0 +1,162 @@
+"""Writing statement workbooks with openpyxl in write-only mode (streamed: 100,000 rows in little memory).
+
+Every table sits on its own sheet with its header in row 1, frozen, with an autofilter over the rows and a
+totals row under them (outside the filter, so that sorting leaves it at the bottom). Amounts are numbers
+with a euro format, dates are dates, percentages are fractions with a percent format; text from users is
+always text, never a formula (also when it starts with = + - @ or a tab).
+"""
+from __future__ import annotations
+
+import copy
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .. import formatting
+from ..xlsx import is_formula_like
+
+MONEY_FORMAT = '"€" #,##0.00;"€" -#,##0.00'
+PERCENT_FORMAT = "0.0%"
+INT_FORMAT = "#,##0"
+DATE_FORMAT = {"nl": "DD-MM-YYYY", "en": "DD/MM/YYYY"}
+DATETIME_FORMAT = {"nl": "DD-MM-YYYY HH:MM:SS", "en": "DD/MM/YYYY HH:MM:SS"}
+MAX_WIDTH = 70
+PROGRESS_EVERY = 1000
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    kind: str = "text"  # text, wrap (long text), money, int, percent, date, datetime
+    width: float | None = None  # None: fitted to the header and the rows (when the rows are a list)
+
+
+def clean_text(value) -> str:
+    """User text without the control characters that XML (and so XLSX) cannot hold."""
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+
+
+def _display_length(value, kind: str) -> int:
+    if value is None:
+        return 0
+    if kind == "money":
+        return len(f"{value:,.2f}") + 3
+    if kind in ("date",):
+        return 10
+    if kind == "datetime":
+        return 19
+    if kind == "percent":
+        return 7
+    return max((len(part) for part in str(value).split("\n")), default=0)
+
+
+class Book:
+    """A write-only workbook in one language, with its document properties and shared cell styles."""
+
+    def __init__(self, lang: str, title: str, author: str, created: datetime):
+        self.lang = lang
+        self.wb = Workbook(write_only=True)
+        props = self.wb.properties
+        props.title = title
+        props.creator = author
+        props.lastModifiedBy = author
+        props.created = props.modified = created.replace(tzinfo=None)  # UTC; the format has no zone
+        props.language = lang
+        self._styles: dict[str, object] = {}
+
+    def _style(self, ws, key: str):
+        """A prototype cell per style, whose style array is copied into each new cell (cheap)."""
+        if key not in self._styles:
+            cell = WriteOnlyCell(ws)
+            kind, _, extra = key.partition(":")
+            if kind == "money":
+                cell.number_format = MONEY_FORMAT
+            elif kind == "int":
+                cell.number_format = INT_FORMAT
+            elif kind == "percent":
+                cell.number_format = PERCENT_FORMAT
+            elif kind == "date":
+                cell.number_format = DATE_FORMAT[self.lang]
+            elif kind == "datetime":
+                cell.number_format = DATETIME_FORMAT[self.lang]
+            elif kind == "wrap":
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if extra == "bold":
+                cell.font = Font(bold=True)
+            elif extra == "head":
+                cell.font = Font(bold=True, color="FFFFFF")
+                cell.fill = PatternFill("solid", fgColor="1F4E79")
+                cell.alignment = Alignment(vertical="top", wrap_text=True)
+            self._styles[key] = cell._style
+        return self._styles[key]
+
+    def cell(self, ws, value, kind: str = "text", extra: str = ""):
+        if isinstance(value, datetime):
+            value = formatting.local_time(value).replace(tzinfo=None)  # local time, as people read it
+        if isinstance(value, str):
+            value = clean_text(value)
+        cell = WriteOnlyCell(ws, value)
+        if isinstance(value, str) and (is_formula_like(value) or cell.data_type != "s"):
+            cell.data_type = "s"
+        style_kind = kind if kind in ("money", "int", "percent", "date", "datetime", "wrap") else ""
+        if style_kind or extra:
+            cell._style = copy.copy(self._style(ws, f"{style_kind}:{extra}"))
+        return cell
+
+    def facts(self, title: str, heading: str, rows: Iterable[tuple[str, object, str]]) -> None:
+        """A sheet of label and value pairs: (label, value, kind)."""
+        rows = list(rows)
+        ws = self.wb.create_sheet(title[:31])
+        ws.column_dimensions["A"].width = min(MAX_WIDTH, max([len(r[0]) for r in rows] + [20]) + 2)
+        ws.column_dimensions["B"].width = min(MAX_WIDTH + 20, max(
+            [_display_length(r[1], r[2]) for r in rows] + [20]) + 2)
+        ws.append([self.cell(ws, heading, extra="bold")])
+        ws.append([])
+        for label, value, kind in rows:
+            ws.append([self.cell(ws, label, extra="bold"), self.cell(ws, value, kind)])
+
+    def table(self, title: str, columns: list[Column], rows: Iterable[list], totals: list | None = None,
+              progress: Callable[[int], None] | None = None) -> int:
+        """A table sheet; ``totals`` (a label and the column values, None for an empty cell) goes under the
+        rows. Returns the number of rows written."""
+        ws = self.wb.create_sheet(title[:31])
+        if isinstance(rows, list):
+            fitted = [max([len(c.label) * 0.9] + [_display_length(r[i], c.kind) for r in rows[:2000]])
+                      for i, c in enumerate(columns)]
+        else:
+            fitted = [len(c.label) for c in columns]
+        for i, column in enumerate(columns, start=1):
+            width = column.width if column.width is not None else min(MAX_WIDTH, fitted[i - 1] + 2)
+            ws.column_dimensions[get_column_letter(i)].width = max(width, 8)
+        ws.freeze_panes = "A2"
+        ws.append([self.cell(ws, c.label, extra="head") for c in columns])
+        kinds = [c.kind for c in columns]
+        count = 0
+        for row in rows:
+            ws.append([v if v is None else self.cell(ws, v, kinds[i]) for i, v in enumerate(row)])
+            count += 1
+            if progress and count % PROGRESS_EVERY == 0:
+                progress(count)
+        last = get_column_letter(len(columns))
+        ws.auto_filter.ref = f"A1:{last}{count + 1}"
+        if totals is not None:
+            ws.append([v if v is None else self.cell(ws, v, kinds[i] if i else "text", "bold")
+                       for i, v in enumerate(totals)])
+        return count
+
+    def save(self) -> bytes:
+        buffer = io.BytesIO()
+        self.wb.save(buffer)
+        return buffer.getvalue()
+
+
+def money_sum(values: Iterable[Decimal | None]) -> Decimal:
+    return sum((v for v in values if v is not None), Decimal("0.00"))
