@@ -10,6 +10,7 @@ from . import i18n
 from .config import Config
 from .errors import DomainError, NotFound, PermissionDenied
 from .extensions import csrf, db, login_manager, migrate
+from .statements import init_app as init_statements
 from .templating import register_template_helpers
 
 
@@ -43,6 +44,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     for blueprint in (auth_bp, projects_bp, expenditures_bp, documents_bp, imports_bp, claims_bp, payments_bp):
         app.register_blueprint(blueprint)
     register_cli(app)
+    init_statements(app)
 
     @login_manager.user_loader
     def load_user(user_id: str):

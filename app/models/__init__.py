@@ -18,6 +18,7 @@ from .expenditure import (
     ExpenditureStatus,
     duplicate_key,
 )
+from .export import ExportJob as ExportJob
 from .org import Membership, Organisation, Role, User
 from .project import (
     DEFAULT_CATEGORIES,

@@ -4,6 +4,7 @@ from .data import (
     Anchor,
     AuditExtract,
     AuditScope,
+    Category,
     CategoryTotal,
     Certificate,
     CheckpointInfo,
@@ -34,6 +35,7 @@ def build(kind: str, fmt: str, data, lang: str, progress=None) -> bytes:
     return builders[kind](data, lang, progress)
 
 
-__all__ = ["Anchor", "AuditExtract", "AuditScope", "Certificate", "CheckpointInfo", "ClaimInfo", "ClaimLineRow",
-           "ClaimStatement", "CategoryTotal", "DeductionByType", "EventRow", "EvidenceRow", "FinancialReport",
-           "FinancialRow", "Finding", "Header", "FORMATS", "KINDS", "MIMETYPES", "build", "file_name"]
+__all__ = ["Anchor", "AuditExtract", "AuditScope", "Category", "Certificate", "CheckpointInfo", "ClaimInfo",
+           "ClaimLineRow", "ClaimStatement", "CategoryTotal", "DeductionByType", "EventRow", "EvidenceRow",
+           "FinancialReport", "FinancialRow", "Finding", "Header", "FORMATS", "KINDS", "MIMETYPES", "build",
+           "file_name"]

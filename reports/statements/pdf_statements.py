@@ -95,7 +95,7 @@ def claim_statement_pdf(data: ClaimStatement, lang: str, progress: Progress = No
     heads = [_("Exp."), _("Reference"), _("Supplier"), _("Invoice number"), _("Invoice date"), _("Paid on"),
              _("Cost category"), _("Declared (€)"), _("Deducted (€)"), _("Certified (€)"),
              _("Type of error, comment"), _("Verification")]
-    widths = [w * mm for w in (10, 19, 33, 21, 15, 15, 30, 19, 17, 19, 57, 14)]
+    widths = [w * mm for w in (10, 19, 33, 21, 15, 15, 30, 19, 17, 19, 53, 18)]
     scale = width / sum(widths)
     widths = [w * scale for w in widths]
 
