@@ -126,6 +126,7 @@ def action_labels() -> dict[str, str]:
         "claim.line_parked": _("line parked"), "claim.returned": _("returned"), "claim.certified": _("certified"),
         "payment.requested": _("payment request made"), "payment.received": _("payment received"),
         "payment.transferred": _("share transferred"),
+        "statement.downloaded": _("statement downloaded"),
     }
 
 
@@ -290,6 +291,14 @@ def _payment_transferred(b, a, n):
     return text
 
 
+def _statement(b, a, n):
+    names = {"claim-statement": _("Statement of expenditure"), "certificate": _("Verification certificate"),
+             "financial-report": _("Project financial report"), "audit-extract": _("Audit-trail extract")}
+    return _("%(statement)s (%(format)s, %(lang)s): %(file)s, SHA-256 %(sha)s.",
+             statement=names.get(a.get("statement"), a.get("statement")), format=str(a.get("format", "")).upper(),
+             lang=a.get("lang", ""), file=_quote(a.get("filename")), sha=a.get("sha256", ""))
+
+
 def _generic(b, a, n):
     parts = [f"{k}: {_value(k, v)}" for k, v in a.items() if not isinstance(v, dict | list)]
     return "; ".join(parts)
@@ -305,6 +314,7 @@ DESCRIBERS: dict[str, Callable[[dict, dict, Names], str]] = {
     "claim.line_parked": _line_parked, "claim.returned": _returned, "claim.certified": _certified,
     "budget.line_changed": _budget_changed, "payment.requested": _payment_requested,
     "payment.received": _payment_received, "payment.transferred": _payment_transferred,
+    "statement.downloaded": _statement,
 }
 
 

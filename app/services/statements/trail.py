@@ -164,3 +164,16 @@ def audit_extract(project: Project, flt: TrailFilter, header: Header,
                        history.action_labels().get(flt.action, flt.action) if flt.action else None,
                        flt.object_type, flt.object_id)
     return AuditExtract(header, scope, total, first, last, covering_checkpoint(last), _events(project, flt, release))
+
+
+def budget_history(partner) -> list[history.Entry]:
+    """The history of a partner's budget: the partner's own events and those of its budget lines."""
+    from sqlalchemy import String, and_, cast, or_
+
+    from ...models import BudgetLine
+    lines = select(cast(BudgetLine.id, String)).where(BudgetLine.partner_id == partner.id)
+    return history.entries(db.session.scalars(select(AuditEvent).where(
+        AuditEvent.project_id == partner.project_id,
+        or_(and_(AuditEvent.object_type == "partner", AuditEvent.object_id == str(partner.id)),
+            and_(AuditEvent.object_type == "budget_line", AuditEvent.object_id.in_(lines))))
+        .order_by(AuditEvent.seq)))
