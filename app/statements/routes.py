@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from reports.statements import MIMETYPES
 
 from ..auth.routes import current_actor
-from ..errors import DomainError
+from ..errors import DomainError, NotFound, PermissionDenied
 from ..extensions import db
 from ..i18n import current_language
 from ..permissions import project_or_404
@@ -43,7 +43,14 @@ def claim_statement(code, claim_id, kind, fmt):
         spec = Spec.parse(kind, fmt, lang, claim=claim_id)
     except DomainError:
         abort(404)
-    filename, content = make(current_user, project, spec, _who())
+    try:
+        filename, content = make(current_user, project, spec, _who())
+    except (NotFound, PermissionDenied):
+        raise
+    except DomainError as error:  # e.g. a certificate of a claim not yet certified: say so on the claim's page
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("claims.detail", code=code, claim_id=claim_id))
     record_download(current_actor(), current_user, project, spec, filename, content)
     db.session.commit()
     return _send(content, filename, fmt)
