@@ -41,6 +41,7 @@ ZEBRA = colors.HexColor("#F2F5F9")
 RULE = colors.HexColor("#9AA9B8")
 TABLE_FONT_SIZE = 7.5
 TABLE_LEADING = 9
+TOP_PADDING, BOTTOM_PADDING = 1.5, 2
 PROGRESS_EVERY = 1000
 
 
@@ -82,36 +83,46 @@ class Page:
 
 
 class PagedTable(Flowable):
-    """A table of any length: rows come from an iterator, one page's worth is laid out at a time."""
+    """A table of any length: rows come from an iterator, and each page gets one Table of the rows that fit.
+
+    Every cell is a string (lines separated by newlines) in one font size, so a row's height is known
+    without laying it out: the number of lines times the leading, plus the padding (as reportlab computes
+    it). One Table is made per page."""
 
     def __init__(self, header: list[str], rows: Iterator[list], col_widths: list[float], style_cmds: list,
-                 progress: Callable[[int], None] | None = None, done: int = 0, window: int = 60,
-                 buffer: list | None = None):
+                 progress: Callable[[int], None] | None = None, done: int = 0, buffer: list | None = None):
         super().__init__()
         self.header, self.rows, self.col_widths, self.style_cmds = header, rows, col_widths, style_cmds
-        self.progress, self.done, self.window = progress, done, window
+        self.progress, self.done = progress, done
         self.buffer = buffer or []
+        self.heights: list[float] = [row_height(r) for r in self.buffer]
+        self.header_height = row_height(header)
         self._table: Table | None = None
 
-    def _fill(self, count: int) -> bool:
-        """Read rows until the buffer holds ``count``; False when the iterator is exhausted."""
-        while len(self.buffer) < count:
-            row = next(self.rows, None)
-            if row is None:
-                return False
-            self.buffer.append(row)
-        return True
+    def _fit(self, avail_height: float) -> tuple[int, float, bool]:
+        """(rows that fit, their height with the header, whether every remaining row fits)."""
+        used, count = self.header_height, 0
+        while True:
+            if count == len(self.buffer):
+                row = next(self.rows, None)
+                if row is None:
+                    return count, used, True
+                self.buffer.append(row)
+                self.heights.append(row_height(row))
+            if used + self.heights[count] > avail_height:
+                return count, used, False
+            used += self.heights[count]
+            count += 1
 
-    def _chunk(self, count: int) -> Table:
+    def _page_table(self, count: int) -> Table:
         return Table([self.header] + self.buffer[:count], colWidths=self.col_widths, repeatRows=1,
                      style=TableStyle(self.style_cmds))
 
     def wrap(self, avail_width, avail_height):
-        more = self._fill(self.window + 1)
-        table = self._table = self._chunk(self.window)
-        width, height = table.wrap(avail_width, avail_height)
-        if not more and height <= avail_height:
-            return width, height
+        count, height, everything = self._fit(avail_height)
+        if everything:
+            self._table = self._page_table(count)
+            return self._table.wrap(avail_width, avail_height)
         return avail_width, avail_height + 1  # more than this frame holds: the frame asks for a split
 
     def draw(self):
@@ -124,28 +135,19 @@ class PagedTable(Flowable):
             self.progress(self.done)
 
     def split(self, avail_width, avail_height):
-        while True:
-            more = self._fill(self.window + 1)
-            table = self._chunk(self.window)
-            width, height = table.wrap(avail_width, avail_height)
-            if height > avail_height or not more:
-                break
-            self.window *= 2  # a page holds more rows than the window: widen it
-        parts = table.split(avail_width, avail_height) if height > avail_height else [table]
-        if not parts:
+        count, _, everything = self._fit(avail_height)
+        if count == 0:
             return []
-        first = parts[0]
-        taken = len(first._cellvalues) - 1
-        if taken <= 0:
-            return []
-        self._count(taken)
-        rest_rows = self.buffer[taken:]
-        self.window = max(10, int(taken * 1.25) + 4)
-        if not rest_rows and not self._fill(1):
+        first = self._page_table(count)
+        if everything and count == len(self.buffer):
             return [first]
-        rest = PagedTable(self.header, self.rows, self.col_widths, self.style_cmds, self.progress, self.done,
-                          self.window, rest_rows)
-        return [first, rest]
+        self._count(count)
+        return [first, PagedTable(self.header, self.rows, self.col_widths, self.style_cmds, self.progress, self.done,
+                                  self.buffer[count:])]
+
+
+def row_height(row: list[str]) -> float:
+    return TABLE_LEADING * max(1 + cell.count("\n") for cell in row) + TOP_PADDING + BOTTOM_PADDING
 
 
 def table_style(money_columns: Iterable[int], header_font: str = "Cofund-CondBold") -> list:
@@ -153,8 +155,8 @@ def table_style(money_columns: Iterable[int], header_font: str = "Cofund-CondBol
             ("LEADING", (0, 0), (-1, -1), TABLE_LEADING), ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("FONTNAME", (0, 0), (-1, 0), header_font), ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
             ("BACKGROUND", (0, 0), (-1, 0), DARK), ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, ZEBRA]),
-            ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE), ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2), ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE), ("TOPPADDING", (0, 0), (-1, -1), TOP_PADDING),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), BOTTOM_PADDING), ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
             ("RIGHTPADDING", (0, 0), (-1, -1), 2.5)]
     for col in money_columns:
         cmds.append(("ALIGN", (col, 0), (col, -1), "RIGHT"))

@@ -7,7 +7,6 @@ always text, never a formula (also when it starts with = + - @ or a tab).
 """
 from __future__ import annotations
 
-import copy
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -16,12 +15,12 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .. import formatting
-from ..xlsx import is_formula_like
+from ..xlsx import FORMULA_START
 
 MONEY_FORMAT = '"€" #,##0.00;"€" -#,##0.00'
 PERCENT_FORMAT = "0.0%"
@@ -29,6 +28,8 @@ INT_FORMAT = "#,##0"
 DATE_FORMAT = {"nl": "DD-MM-YYYY", "en": "DD/MM/YYYY"}
 DATETIME_FORMAT = {"nl": "DD-MM-YYYY HH:MM:SS", "en": "DD/MM/YYYY HH:MM:SS"}
 MAX_WIDTH = 70
+STYLED = frozenset({"money", "int", "percent", "date", "datetime", "wrap"})
+FORMULA_FIRST = frozenset(FORMULA_START)
 PROGRESS_EVERY = 1000
 
 
@@ -37,6 +38,15 @@ class Column:
     label: str
     kind: str = "text"  # text, wrap (long text), money, int, percent, date, datetime
     width: float | None = None  # None: fitted to the header and the rows (when the rows are a list)
+
+
+class StyledCell(Cell):
+    """A write-only cell whose style id is known beforehand (openpyxl would look it up for every cell)."""
+
+    __slots__ = ("style_id",)
+
+    def __repr__(self) -> str:  # openpyxl formats it into an exception it catches, once per cell: keep it cheap
+        return "StyledCell"
 
 
 def clean_text(value) -> str:
@@ -95,20 +105,30 @@ class Book:
                 cell.font = Font(bold=True, color="FFFFFF")
                 cell.fill = PatternFill("solid", fgColor="1F4E79")
                 cell.alignment = Alignment(vertical="top", wrap_text=True)
-            self._styles[key] = cell._style
+            self._styles[key] = (cell._style, self.wb._cell_styles.add(cell._style))
         return self._styles[key]
 
     def cell(self, ws, value, kind: str = "text", extra: str = ""):
-        if isinstance(value, datetime):
-            value = formatting.local_time(value).replace(tzinfo=None)  # local time, as people read it
+        """A value for ``ws.append``: plain where openpyxl writes it right as it is (the fast path for most
+        cells), else a cell with its style, or a string cell that can never be read as a formula."""
+        style_kind = kind if kind in STYLED else ""
         if isinstance(value, str):
-            value = clean_text(value)
-        cell = WriteOnlyCell(ws, value)
-        if isinstance(value, str) and (is_formula_like(value) or cell.data_type != "s"):
+            if ILLEGAL_CHARACTERS_RE.search(value):
+                value = clean_text(value)
+            if not (style_kind or extra):
+                if value[:1] in FORMULA_FIRST or value in ERROR_CODES:
+                    cell = WriteOnlyCell(ws, value)
+                    cell.data_type = "s"  # '=SUM(A1)', '@cmd', '#N/A' stay text
+                    return cell
+                return value
+        elif isinstance(value, datetime):
+            value = formatting.local_time(value).replace(tzinfo=None)  # local time, as people read it
+        if not (style_kind or extra):
+            return value
+        cell = StyledCell(ws, row=1, column=1, value=value)
+        if isinstance(value, str):
             cell.data_type = "s"
-        style_kind = kind if kind in ("money", "int", "percent", "date", "datetime", "wrap") else ""
-        if style_kind or extra:
-            cell._style = copy.copy(self._style(ws, f"{style_kind}:{extra}"))
+        cell._style, cell.style_id = self._style(ws, f"{style_kind}:{extra}")  # shared: never changed
         return cell
 
     def facts(self, title: str, heading: str, rows: Iterable[tuple[str, object, str]]) -> None:
@@ -124,12 +144,13 @@ class Book:
             ws.append([self.cell(ws, label, extra="bold"), self.cell(ws, value, kind)])
 
     def table(self, title: str, columns: list[Column], rows: Iterable[list], totals: list | None = None,
-              progress: Callable[[int], None] | None = None) -> int:
+              progress: Callable[[int], None] | None = None, sample: list | None = None) -> int:
         """A table sheet; ``totals`` (a label and the column values, None for an empty cell) goes under the
         rows. Returns the number of rows written."""
         ws = self.wb.create_sheet(title[:31])
-        if isinstance(rows, list):
-            fitted = [max([len(c.label) * 0.9] + [_display_length(r[i], c.kind) for r in rows[:2000]])
+        sample = rows[:2000] if isinstance(rows, list) else sample
+        if sample is not None:
+            fitted = [max([len(c.label) * 0.9] + [_display_length(r[i], c.kind) for r in sample])
                       for i, c in enumerate(columns)]
         else:
             fitted = [len(c.label) for c in columns]

@@ -29,6 +29,7 @@ from .data import (
 from .xlsx_sheet import Book, Column, money_sum
 
 Progress = Callable[[int], None] | None
+SAMPLE = 2000  # rows that column widths are fitted to
 
 
 def _book(kind: str, header: Header, lang: str, subject: str) -> Book:
@@ -113,21 +114,22 @@ def claim_statement_xlsx(data: ClaimStatement, lang: str, progress: Progress = N
                _header_facts(data.header, lang) + _claim_facts(claim, lang) + _claim_figures(claim, lang)
                + _anchor_facts(data.header, lang))
     _category_table(book, data.categories, lang)
-    columns = [Column(_("Expenditure"), "int"), Column(_("Internal reference")), Column(_("Supplier")),
+    columns = [Column(_("Expenditure"), "id"), Column(_("Internal reference")), Column(_("Supplier")),
                Column(_("Invoice number")), Column(_("Invoice date"), "date"), Column(_("Payment date"), "date"),
                Column(_("Cost category")), Column(_("Description"), width=45), Column(_("Declared"), "money"),
                Column(_("Deducted"), "money"), Column(_("Certified"), "money"), Column(_("Type of error")),
                Column(_("Comment"), width=45), Column(_("Parked")), Column(_("Verification"))]
-    rows = [[line.expenditure_id, line.internal_ref, line.supplier, line.invoice_number, line.invoice_date,
-             line.payment_date, category_name(line.category, lang), line.description, line.declared,
-             line.deduction, line.certified, labels.error_type(line.error_type, lang), line.comment,
-             labels.yes_no(line.status == "parked", lang), labels.line_status(line.status, lang)]
-            for line in data.lines]
+    def row(line):
+        return [line.expenditure_id, line.internal_ref, line.supplier, line.invoice_number, line.invoice_date,
+                line.payment_date, category_name(line.category, lang), line.description, line.declared,
+                line.deduction, line.certified, labels.error_type(line.error_type, lang), line.comment,
+                labels.yes_no(line.status == "parked", lang), labels.line_status(line.status, lang)]
+    rows = (row(line) for line in data.lines)  # streamed; the widths are fitted to the first lines
     totals = [_("Total"), None, None, None, None, None, None, None, money_sum(r.declared for r in data.lines),
               money_sum(r.deduction for r in data.lines), money_sum(r.certified for r in data.lines),
               None, None, None, None]
-    book.table(_("Lines"), columns, rows, totals, progress)
-    book.table(_("Evidence"), [Column(_("Expenditure"), "int"), Column(_("File name")),
+    book.table(_("Lines"), columns, rows, totals, progress, sample=[row(line) for line in data.lines[:SAMPLE]])
+    book.table(_("Evidence"), [Column(_("Expenditure"), "id"), Column(_("File name")),
                                Column(_("SHA-256"), width=68), Column(_("Size (bytes)"), "int")],
                [[e.expenditure_id, e.filename, e.sha256, e.size] for e in data.evidence])
     return book.save()
@@ -148,7 +150,7 @@ def certificate_xlsx(data: Certificate, lang: str, progress: Progress = None) ->
         (_("Signature"), "", "text"), (_("Name"), claim.certified_by or "", "text"), (_("Date"), "", "text"),
     ] + _anchor_facts(data.header, lang)
     book.facts(_("Certificate"), titles(lang)["certificate"], facts)
-    columns = [Column(_("Expenditure"), "int"), Column(_("Supplier")), Column(_("Invoice number")),
+    columns = [Column(_("Expenditure"), "id"), Column(_("Supplier")), Column(_("Invoice number")),
                Column(_("Cost category")), Column(_("Declared"), "money"), Column(_("Deducted"), "money"),
                Column(_("Decision")), Column(_("Type of error")), Column(_("Comment"), width=50)]
     rows = [[f.expenditure_id, f.supplier, f.invoice_number, category_name(f.category, lang), f.declared,
@@ -216,7 +218,7 @@ def audit_extract_xlsx(data: AuditExtract, lang: str, progress: Progress = None)
     book = _book("audit-extract", data.header, lang, "")
     facts = _header_facts(data.header, lang) + [(label, value, "text") for label, value in scope_lines(data, lang)]
     book.facts(_("Summary"), titles(lang)["audit-extract"], facts + _anchor_facts(data.header, lang))
-    columns = [Column(_("No."), "int", 9), Column(_("Time"), "datetime", 20), Column(_("User"), width=24),
+    columns = [Column(_("No."), "id", 9), Column(_("Time"), "datetime", 20), Column(_("User"), width=24),
                Column(_("E-mail address"), width=28), Column(_("Role"), width=18), Column(_("Action"), width=24),
                Column(_("Details"), "wrap", 80), Column(_("Object"), width=16), Column(_("Object id"), width=10),
                Column(_("Hash (SHA-256)"), width=68)]
