@@ -131,6 +131,34 @@ class Book:
         cell._style, cell.style_id = self._style(ws, f"{style_kind}:{extra}")  # shared: never changed
         return cell
 
+    def _converter(self, ws, kind: str):
+        """How the values of one column become cells: amounts and dates as cells made directly with their
+        value, type and shared style (no per-cell lookups); text through :meth:`cell`."""
+        if kind in ("text", "id"):
+            search = ILLEGAL_CHARACTERS_RE.search
+
+            def text(value):  # most cells: plain text or a number, written by openpyxl as it is
+                if value.__class__ is str and not (value[:1] in FORMULA_FIRST or value in ERROR_CODES
+                                                   or search(value)):
+                    return value
+                return value if value.__class__ is int else self.cell(ws, value, kind)
+            return text
+        if kind not in ("money", "date", "datetime"):
+            return lambda value: self.cell(ws, value, kind)
+        style, style_id = self._style(ws, f"{kind}:")
+        data_type = "n" if kind == "money" else "d"
+
+        def convert(value):
+            if isinstance(value, str):
+                return self.cell(ws, value, "text")
+            if kind == "datetime":
+                value = formatting.local_time(value).replace(tzinfo=None)
+            cell = StyledCell.__new__(StyledCell)
+            cell.parent, cell.row, cell.column, cell._hyperlink, cell._comment = ws, 1, 1, None, None
+            cell._value, cell.data_type, cell._style, cell.style_id = value, data_type, style, style_id
+            return cell
+        return convert
+
     def facts(self, title: str, heading: str, rows: Iterable[tuple[str, object, str]]) -> None:
         """A sheet of label and value pairs: (label, value, kind)."""
         rows = list(rows)
@@ -160,9 +188,10 @@ class Book:
         ws.freeze_panes = "A2"
         ws.append([self.cell(ws, c.label, extra="head") for c in columns])
         kinds = [c.kind for c in columns]
+        convert = [self._converter(ws, kind) for kind in kinds]
         count = 0
         for row in rows:
-            ws.append([v if v is None else self.cell(ws, v, kinds[i]) for i, v in enumerate(row)])
+            ws.append([v if v is None else conv(v) for conv, v in zip(convert, row, strict=True)])
             count += 1
             if progress and count % PROGRESS_EVERY == 0:
                 progress(count)
