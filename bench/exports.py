@@ -50,15 +50,17 @@ def claim_data(n: int):
     header = Header("Interreg V Vlaanderen-Nederland 2014-2020", "LES", "Lerende Euregio Scheldemond", NOW,
                     "bench", anchor)
     cats = [Category("staff"), Category("travel"), Category("external")]
-    lines = [ClaimLineRow(i, f"HOW-1-{i:06d}", SUPPLIERS[i % 5], f"F-{i:06d}", date(2020, 1, 1) + timedelta(i % 300),
+    lines = (ClaimLineRow(i, f"HOW-1-{i:06d}", SUPPLIERS[i % 5], f"F-{i:06d}", date(2020, 1, 1) + timedelta(i % 300),
                           date(2020, 1, 20) + timedelta(i % 300), cats[i % 3], "Drukwerk brochure LES",
                           Decimal(1000 + i % 997) + Decimal("0.45"), Decimal("25.00") if i % 11 == 0 else Decimal(0),
                           "verified", "ineligible" if i % 11 == 0 else None,
-                          "Niet subsidiabel volgens de programmaregels." if i % 11 == 0 else "") for i in range(n)]
+                          "Niet subsidiabel volgens de programmaregels." if i % 11 == 0 else "") for i in range(n))
     info = ClaimInfo(1, 3, "Howest", 1, date(2019, 10, 1), date(2020, 3, 31), "certified", NOW, NOW, "Hanne",
                      "Fien", NOW, "Fien", Decimal("50.00"), True, Decimal(0), Decimal(0), Decimal(0), Decimal(0))
     totals = [CategoryTotal(c, Decimal("100000.00"), Decimal(0), Decimal(0), Decimal(0), Decimal(0)) for c in cats]
-    return ClaimStatement(header, info, lines, totals, [EvidenceRow(1, "factuur.pdf", "b" * 64, 1234)])
+    # streamed, as the app streams a claim's lines from the database
+    return ClaimStatement(header, info, lines, totals, (EvidenceRow(i, f"factuur {i}.pdf", f"{i:064x}", 1234)
+                                                        for i in range(0, n, 10)))
 
 
 def extract_data(n: int):

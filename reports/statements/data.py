@@ -78,7 +78,7 @@ class ClaimInfo:
     line_count: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClaimLineRow:
     expenditure_id: int
     internal_ref: str
@@ -109,7 +109,7 @@ class CategoryTotal:
     contribution: Decimal | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EvidenceRow:
     expenditure_id: int
     filename: str
@@ -121,9 +121,25 @@ class EvidenceRow:
 class ClaimStatement:
     header: Header
     claim: ClaimInfo
-    lines: list[ClaimLineRow]
+    lines: Iterable[ClaimLineRow]  # may be a generator (a claim's lines streamed from the database): read once
     categories: list[CategoryTotal]
-    evidence: list[EvidenceRow]
+    evidence: Iterable[EvidenceRow]
+
+
+class Tally:
+    """Counts and sums the lines as they stream past, for the totals row under them."""
+
+    def __init__(self):
+        self.count, self.declared, self.deduction, self.certified = 0, ZERO, ZERO, ZERO
+
+    def through(self, lines: Iterable[ClaimLineRow]):
+        for line in lines:
+            self.count += 1
+            self.declared += line.declared
+            self.deduction += line.deduction
+            if line.status == "verified":
+                self.certified += line.declared - line.deduction
+            yield line
 
 
 @dataclass(frozen=True)
@@ -212,7 +228,7 @@ class FinancialReport:
     details: list[FinancialRow]  # per partner and category
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EventRow:
     seq: int
     occurred_at: datetime

@@ -6,7 +6,7 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from ..i18n import labels as labels_of
 from .common import anchor_lines, generated_line, titles
@@ -64,7 +64,7 @@ def side_by_side(left: Table, right: Table, width: float) -> Table:
 
 
 def table(headings: list[str], widths: list[float], rows: Iterable[list], money_columns: list[int],
-          totals: list[str] | None = None, wrap: Iterable[int] = (), mono: Iterable[int] = (),
+          totals: list[str] | Callable[[], list[str]] | None = None, wrap: Iterable[int] = (), mono: Iterable[int] = (),
           progress: Callable[[int], None] | None = None) -> list:
     """A table of any length with its totals row; cells in ``wrap`` columns are wrapped to their width."""
     wrap = set(wrap)
@@ -78,9 +78,33 @@ def table(headings: list[str], widths: list[float], rows: Iterable[list], money_
     for col in mono:
         cmds += [("FONTNAME", (col, 1), (col, -1), "Cofund-Mono"), ("FONTSIZE", (col, 1), (col, -1), 5.6)]
     flowables: list = [PagedTable(header, cells(), widths, cmds, progress)]
-    if totals is not None:
+    if callable(totals):  # computed once the rows went by (they may be streamed)
+        flowables.append(Deferred(lambda: totals_table(totals(), widths, money_columns)))
+    elif totals is not None:
         flowables.append(totals_table(totals, widths, money_columns))
     return flowables
+
+
+class Deferred(Flowable):
+    """A flowable made when the layout reaches it: a totals row under rows that were streamed."""
+
+    def __init__(self, make):
+        super().__init__()
+        self.make, self._made = make, None
+
+    def _flowable(self):
+        if self._made is None:
+            self._made = self.make()
+        return self._made
+
+    def wrap(self, avail_width, avail_height):
+        return self._flowable().wrap(avail_width, avail_height)
+
+    def split(self, avail_width, avail_height):
+        return self._flowable().split(avail_width, avail_height)
+
+    def draw(self):
+        self._made.drawOn(self.canv, 0, 0)
 
 
 def anchor_block(header: Header, lang: str) -> KeepTogether:

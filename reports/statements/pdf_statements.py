@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import chain
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
@@ -9,7 +10,16 @@ from reportlab.platypus import Spacer, Table, TableStyle
 from .. import formatting, labels
 from ..i18n import labels as labels_of
 from .common import by_whom, category_name, flat_rate_text, partner_label, period_text, scope_lines
-from .data import AuditExtract, Certificate, ClaimInfo, ClaimStatement, FinancialReport, FinancialRow, absorption
+from .data import (
+    AuditExtract,
+    Certificate,
+    ClaimInfo,
+    ClaimStatement,
+    FinancialReport,
+    FinancialRow,
+    Tally,
+    absorption,
+)
 from .pdf_doc import DARK, RULE, build_pdf, money, register_fonts
 from .pdf_parts import (
     H2,
@@ -24,7 +34,7 @@ from .pdf_parts import (
     table,
     title_block,
 )
-from .xlsx_sheet import money_sum
+from .xlsx_sheet import money_sum, money_total
 
 Progress = Callable[[int], None] | None
 LANDSCAPE_WIDTH = 842 - 2 * 14 * mm / 1  # A4 landscape minus the margins, in points
@@ -74,7 +84,7 @@ def _categories(categories, lang: str, width: float, with_budget: bool = True) -
             + ([money(c.budget, lang)] if with_budget else [])
             + [money(v, lang) for v in (c.declared, c.certified, c.efro, c.contribution)] for c in categories]
     totals = [_("Total"), ""] + ([money(money_sum(c.budget for c in categories), lang)] if with_budget else []) + [
-        money(money_sum(getattr(c, f) for c in categories), lang)
+        money(money_total(getattr(c, f) for c in categories), lang)
         for f in ("declared", "certified", "efro", "contribution")]
     return table(heads, widths, rows, list(range(2, len(heads))), totals, wrap=[0, 1])
 
@@ -95,30 +105,34 @@ def claim_statement_pdf(data: ClaimStatement, lang: str, progress: Progress = No
     heads = [_("Exp."), _("Reference"), _("Supplier"), _("Invoice number"), _("Invoice date"), _("Paid on"),
              _("Cost category"), _("Declared (€)"), _("Deducted (€)"), _("Certified (€)"),
              _("Type of error, comment"), _("Verification")]
-    widths = [w * mm for w in (10, 19, 33, 21, 15, 15, 30, 19, 17, 19, 53, 18)]
+    widths = [w * mm for w in (10, 19, 30, 22, 18, 17, 28, 19, 17, 21, 48, 18)]
     scale = width / sum(widths)
     widths = [w * scale for w in widths]
 
+    tally = Tally()
+
     def rows():
-        for line in data.lines:
+        for line in tally.through(data.lines):
             error = "; ".join(t for t in (labels.error_type(line.error_type, lang), line.comment) if t)
             yield [line.expenditure_id, line.internal_ref, line.supplier, line.invoice_number,
                    formatting.day(line.invoice_date, lang), formatting.day(line.payment_date, lang),
                    category_name(line.category, lang), money(line.declared, lang),
                    money(line.deduction, lang) if line.deduction else "", money(line.certified, lang), error,
                    labels.line_status(line.status, lang)]
-    totals = [_("Total"), "", _("%(count)s lines", count=formatting.number(len(data.lines), lang)), "", "", "", "",
-              money(money_sum(r.declared for r in data.lines), lang),
-              money(money_sum(r.deduction for r in data.lines), lang),
-              money(money_sum(r.certified for r in data.lines), lang), "", ""]
+
+    def totals():  # once every line went by
+        return [_("Total"), "", _("%(count)s lines", count=formatting.number(tally.count, lang)), "", "", "", "",
+                money(tally.declared, lang), money(tally.deduction, lang), money(tally.certified, lang), "", ""]
     story += [para(_("Lines"), H2), *table(heads, widths, rows(), [7, 8, 9], totals, wrap=[1, 2, 3, 6, 10, 11],
                                            progress=progress)]
     story.append(para(_("Evidence files"), H2))
-    if data.evidence:
+    evidence = iter(data.evidence)
+    first = next(evidence, None)
+    if first is not None:
         widths = [14 * mm, width - 14 * mm - 125 * mm - 22 * mm, 125 * mm, 22 * mm]
         story += table([_("Exp."), _("File name"), _("SHA-256"), _("Size (bytes)")], widths,
                        ([e.expenditure_id, e.filename, e.sha256, formatting.number(e.size, lang)]
-                        for e in data.evidence), [3], wrap=[1], mono=[2])
+                        for e in chain([first], evidence)), [3], wrap=[1], mono=[2])
     else:
         story.append(para(_("No evidence files."), SMALL))
     story.append(anchor_block(data.header, lang))

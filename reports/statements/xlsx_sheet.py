@@ -171,7 +171,8 @@ class Book:
         for label, value, kind in rows:
             ws.append([self.cell(ws, label, extra="bold"), self.cell(ws, value, kind)])
 
-    def table(self, title: str, columns: list[Column], rows: Iterable[list], totals: list | None = None,
+    def table(self, title: str, columns: list[Column], rows: Iterable[list],
+              totals: list | Callable[[], list] | None = None,
               progress: Callable[[int], None] | None = None, sample: list | None = None) -> int:
         """A table sheet; ``totals`` (a label and the column values, None for an empty cell) goes under the
         rows. Returns the number of rows written."""
@@ -197,6 +198,8 @@ class Book:
                 progress(count)
         last = get_column_letter(len(columns))
         ws.auto_filter.ref = f"A1:{last}{count + 1}"
+        if callable(totals):
+            totals = totals()
         if totals is not None:
             ws.append([v if v is None else self.cell(ws, v, kinds[i] if i else "text", "bold")
                        for i, v in enumerate(totals)])
@@ -210,3 +213,9 @@ class Book:
 
 def money_sum(values: Iterable[Decimal | None]) -> Decimal:
     return sum((v for v in values if v is not None), Decimal("0.00"))
+
+
+def money_total(values: Iterable[Decimal | None]) -> Decimal | None:
+    """The sum, or None when no row has a value (a column not yet filled: EFRO before certification)."""
+    values = [v for v in values if v is not None]
+    return sum(values, Decimal("0.00")) if values else None

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from itertools import chain, islice
 
 from .. import formatting, labels
 from ..i18n import labels as labels_of
@@ -24,9 +25,10 @@ from .data import (
     FinancialReport,
     FinancialRow,
     Header,
+    Tally,
     absorption,
 )
-from .xlsx_sheet import Book, Column, money_sum
+from .xlsx_sheet import Book, Column, money_sum, money_total
 
 Progress = Callable[[int], None] | None
 SAMPLE = 2000  # rows that column widths are fitted to
@@ -102,7 +104,7 @@ def _category_table(book: Book, categories, lang: str, with_budget: bool = True)
     if with_budget:
         totals.append(money_sum(c.budget for c in categories))
     totals += [money_sum(c.declared for c in categories), money_sum(c.certified for c in categories),
-               money_sum(c.efro for c in categories), money_sum(c.contribution for c in categories)]
+               money_total(c.efro for c in categories), money_total(c.contribution for c in categories)]
     book.table(_("Cost categories"), columns, rows, totals)
 
 
@@ -124,14 +126,18 @@ def claim_statement_xlsx(data: ClaimStatement, lang: str, progress: Progress = N
                 line.payment_date, category_name(line.category, lang), line.description, line.declared,
                 line.deduction, line.certified, labels.error_type(line.error_type, lang), line.comment,
                 labels.yes_no(line.status == "parked", lang), labels.line_status(line.status, lang)]
-    rows = (row(line) for line in data.lines)  # streamed; the widths are fitted to the first lines
-    totals = [_("Total"), None, None, None, None, None, None, None, money_sum(r.declared for r in data.lines),
-              money_sum(r.deduction for r in data.lines), money_sum(r.certified for r in data.lines),
-              None, None, None, None]
-    book.table(_("Lines"), columns, rows, totals, progress, sample=[row(line) for line in data.lines[:SAMPLE]])
+    tally = Tally()
+    lines = tally.through(data.lines)
+    sample = [row(line) for line in islice(lines, SAMPLE)]  # the column widths are fitted to the first lines
+    rows = chain(sample, (row(line) for line in lines))
+
+    def totals():  # once every line went by
+        return [_("Total"), None, None, None, None, None, None, None, tally.declared, tally.deduction,
+                tally.certified, None, None, None, None]
+    book.table(_("Lines"), columns, rows, totals, progress, sample=sample)
     book.table(_("Evidence"), [Column(_("Expenditure"), "id"), Column(_("File name")),
                                Column(_("SHA-256"), width=68), Column(_("Size (bytes)"), "int")],
-               [[e.expenditure_id, e.filename, e.sha256, e.size] for e in data.evidence])
+               ([e.expenditure_id, e.filename, e.sha256, e.size] for e in data.evidence))
     return book.save()
 
 

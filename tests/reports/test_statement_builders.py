@@ -155,3 +155,13 @@ def test_pdf_claim_statement_is_pdfa_with_embedded_fonts_and_page_numbers(lang, 
     needs_tool("qpdf", "qpdf")
     check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "pdf"])
+def test_long_tables_report_their_progress_as_they_go(fmt):
+    """What a background job shows as its progress bar: rows written, rising, up to all of them."""
+    if fmt == "pdf":
+        needs_fonts()
+    seen = []
+    build("claim-statement", fmt, statement(2500), "en", seen.append)
+    assert seen == sorted(seen) and len(seen) >= 2 and seen[-1] <= 2500 and seen[0] >= 1000

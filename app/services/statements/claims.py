@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
@@ -28,6 +29,7 @@ from ...permissions import visible_partner_ids
 from ..claims.figures import ClaimFigures, figures
 
 DEFAULT_NAMES = {kind.value: name for kind, name in DEFAULT_CATEGORIES}
+STREAM_BATCH = 1000
 
 
 def category_of(kind, name: str, partner: Partner | None = None, category_id: int | None = None) -> Category:
@@ -78,31 +80,45 @@ def _lines(claim: Claim) -> list[ClaimLine]:
         .order_by(CostCategory.position, Expenditure.payment_date, Expenditure.id)))
 
 
+def _line_rows(claim: Claim) -> Iterator[ClaimLineRow]:
+    """The claim's lines as rows, streamed from the database (plain columns, no objects kept)."""
+    categories: dict[int, Category] = {}
+    query = (select(Expenditure.id, Expenditure.internal_ref, Expenditure.supplier, Expenditure.invoice_number,
+                    Expenditure.invoice_date, Expenditure.payment_date, Expenditure.category_id, CostCategory.kind,
+                    CostCategory.name, Expenditure.description, ClaimLine.declared_amount, ClaimLine.deduction,
+                    ClaimLine.status, ClaimLine.error_type, ClaimLine.comment)
+             .join(Expenditure, ClaimLine.expenditure_id == Expenditure.id)
+             .join(CostCategory, Expenditure.category_id == CostCategory.id)
+             .where(ClaimLine.claim_id == claim.id)
+             .order_by(CostCategory.position, Expenditure.payment_date, Expenditure.id)
+             .execution_options(yield_per=STREAM_BATCH))
+    for (exp_id, ref, supplier, invoice, invoice_date, payment_date, category_id, kind, name, description,
+         declared, deduction, status, error_type, comment) in db.session.execute(query):
+        if category_id not in categories:
+            categories[category_id] = category_of(kind, name, claim.partner, category_id)
+        yield ClaimLineRow(exp_id, ref or "", supplier, invoice, invoice_date, payment_date, categories[category_id],
+                           description, declared, deduction, status.value, error_type.value if error_type else None,
+                           comment or "")
+
+
+def _evidence_rows(claim: Claim) -> Iterator[EvidenceRow]:
+    query = (select(ExpenditureDocument.expenditure_id, ExpenditureDocument.filename, Document.sha256, Document.size)
+             .join(Document, ExpenditureDocument.document_id == Document.id)
+             .join(ClaimLine, ClaimLine.expenditure_id == ExpenditureDocument.expenditure_id)
+             .where(ClaimLine.claim_id == claim.id)
+             .order_by(ExpenditureDocument.expenditure_id, ExpenditureDocument.id)
+             .execution_options(yield_per=STREAM_BATCH))
+    for exp_id, filename, sha256, size in db.session.execute(query):
+        yield EvidenceRow(exp_id, filename, sha256, size)
+
+
 def claim_statement(user, claim: Claim, header: Header) -> ClaimStatement:
     """Every line of the claim with its verification, the totals per category, EFRO and contribution, and
-    each evidence file's name and SHA-256. A fixed number of queries, whatever the number of lines."""
+    each evidence file's name and SHA-256. The lines and files stream from the database as the file is
+    written; the figures take a fixed number of queries, whatever the number of lines."""
     fig = figures(claim, _scope(user, claim))
-    lines = _lines(claim)
-    categories = {}
-    rows = []
-    for line in lines:
-        exp = line.expenditure
-        if exp.category_id not in categories:
-            categories[exp.category_id] = category_of(exp.category.kind, exp.category.name, claim.partner,
-                                                      exp.category_id)
-        rows.append(ClaimLineRow(
-            expenditure_id=exp.id, internal_ref=exp.internal_ref or "", supplier=exp.supplier,
-            invoice_number=exp.invoice_number, invoice_date=exp.invoice_date, payment_date=exp.payment_date,
-            category=categories[exp.category_id], description=exp.description, declared=line.declared_amount,
-            deduction=line.deduction, status=line.status.value,
-            error_type=line.error_type.value if line.error_type else None, comment=line.comment or ""))
-    evidence = [EvidenceRow(exp_id, filename, sha256, size) for exp_id, filename, sha256, size in db.session.execute(
-        select(ExpenditureDocument.expenditure_id, ExpenditureDocument.filename, Document.sha256, Document.size)
-        .join(Document, ExpenditureDocument.document_id == Document.id)
-        .join(ClaimLine, ClaimLine.expenditure_id == ExpenditureDocument.expenditure_id)
-        .where(ClaimLine.claim_id == claim.id)
-        .order_by(ExpenditureDocument.expenditure_id, ExpenditureDocument.id))]
-    return ClaimStatement(header, _info(claim, fig), rows, _categories(claim, fig), evidence)
+    return ClaimStatement(header, _info(claim, fig), _line_rows(claim), _categories(claim, fig),
+                          _evidence_rows(claim))
 
 
 def certificate(user, claim: Claim, header: Header) -> Certificate:

@@ -154,8 +154,8 @@ def make(user: User | None, project: Project, spec: Spec, generated_by: str,
             data = project_data.financial_report(project, spec.at, header)
         else:
             data = trail.audit_extract(project, spec.filter, header, release)
-        if release is not None and spec.kind != "audit-extract":
-            release()
+        if release is not None and spec.kind == "financial-report":
+            release()  # read whole; the claim statements stream their lines while the file is written
         content = build(spec.kind, spec.fmt, data, spec.lang, progress)
     return name_of(project, spec, claim, now.date()), content
 
