@@ -8,7 +8,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from reports import labels as report_labels
+
 from ..errors import NotFound
+from ..i18n import current_language
 from ..permissions import can_see_audit_trail, can_verify_chain, project_or_404, require
 from ..services import history
 from ..services.statements import jobs, trail
@@ -35,9 +38,11 @@ def trail_page(code):
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and len(page) < 7 else 1
     labels = history.action_labels()
+    lang = current_language()
     return render_template("audit/trail.html", project=project, flt=flt, page=trail.trail_page(project, flt, page),
                            users=trail.trail_users(project), actions=sorted(labels.items(), key=lambda kv: kv[1]),
-                           object_types=trail.OBJECT_TYPES, query=flt.as_values())
+                           object_types=[(t, report_labels.object_type(t, lang)) for t in trail.OBJECT_TYPES],
+                           query=flt.as_values())
 
 
 @bp.get("/<code>/audit/chain")

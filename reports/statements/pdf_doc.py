@@ -8,7 +8,7 @@ page of rows at a time (a window of rows, split where the page ends) and reads i
 """
 from __future__ import annotations
 
-import io
+import tempfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -246,12 +246,17 @@ class StatementDoc(BaseDocTemplate):
 
 
 def build_pdf(page: Page, story: list, meta: dict) -> bytes:
-    """Lay the story out, then finish the file as PDF/A-2b."""
+    """Lay the story out, then finish the file as PDF/A-2b. Through temporary files, and with the layout's
+    objects let go first, so that a long statement is never held twice in memory."""
     register_fonts()
-    buffer = io.BytesIO()
-    doc = StatementDoc(buffer, page, meta)
-    doc.build(story, canvasmaker=CompressingCanvas)
-    return pdfa(buffer.getvalue(), meta)
+    with tempfile.TemporaryDirectory(prefix="cofund-pdf-") as tmp:
+        laid_out, finished = Path(tmp) / "laid-out.pdf", Path(tmp) / "pdfa.pdf"
+        doc = StatementDoc(str(laid_out), page, meta)
+        doc.build(story, canvasmaker=CompressingCanvas)
+        del doc
+        story.clear()
+        pdfa(laid_out, finished, meta)
+        return finished.read_bytes()
 
 
 @lru_cache(maxsize=1)
@@ -286,10 +291,10 @@ def _pdf_date(moment: datetime) -> str:
     return "D:" + moment.strftime("%Y%m%d%H%M%S") + "Z"
 
 
-def pdfa(data: bytes, meta: dict) -> bytes:
+def pdfa(source: Path, target: Path, meta: dict) -> None:
     """PDF/A-2b: XMP metadata that says so and matches the document information, an sRGB output intent,
     only embedded fonts (reportlab lists Helvetica in the resources of every page, unused: removed)."""
-    with pikepdf.open(io.BytesIO(data)) as pdf:
+    with pikepdf.open(source) as pdf:
         _drop_unused_fonts(pdf)
         icc = pikepdf.Stream(pdf, srgb_profile())
         icc.N = 3
@@ -309,9 +314,7 @@ def pdfa(data: bytes, meta: dict) -> bytes:
             xmp["pdfaid:part"] = "2"
             xmp["pdfaid:conformance"] = "B"
             xmp["dc:language"] = [meta["lang"]]
-        out = io.BytesIO()
-        pdf.save(out, fix_metadata_version=True, stream_decode_level=pikepdf.StreamDecodeLevel.none)
-        return out.getvalue()
+        pdf.save(target, fix_metadata_version=True, stream_decode_level=pikepdf.StreamDecodeLevel.none)
 
 
 def money(value, lang: str) -> str:
