@@ -40,6 +40,14 @@ class Column:
     width: float | None = None  # None: fitted to the header and the rows (when the rows are a list)
 
 
+def _print_setup(ws) -> None:
+    """Printed (or opened as PDF): landscape A4, as wide as the page, the header row on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
 class StyledCell(Cell):
     """A write-only cell whose style id is known beforehand (openpyxl would look it up for every cell)."""
 
@@ -163,13 +171,17 @@ class Book:
         """A sheet of label and value pairs: (label, value, kind)."""
         rows = list(rows)
         ws = self.wb.create_sheet(title[:31])
+        _print_setup(ws)
         ws.column_dimensions["A"].width = min(MAX_WIDTH, max([len(r[0]) for r in rows] + [20]) + 2)
-        ws.column_dimensions["B"].width = min(MAX_WIDTH + 20, max(
-            [_display_length(r[1], r[2]) for r in rows] + [20]) + 2)
+        width = min(MAX_WIDTH, max([_display_length(r[1], r[2]) for r in rows] + [20]) + 2)
+        ws.column_dimensions["B"].width = width
+        for number, (_, value, kind) in enumerate(rows, start=3):  # room for the lines of wrapped text
+            if kind == "text" and isinstance(value, str) and len(value) > width:
+                ws.row_dimensions[number].height = 15 * (len(value) // int(width * 0.8) + 1)
         ws.append([self.cell(ws, heading, extra="bold")])
         ws.append([])
-        for label, value, kind in rows:
-            ws.append([self.cell(ws, label, extra="bold"), self.cell(ws, value, kind)])
+        for label, value, kind in rows:  # long text wraps in its cell
+            ws.append([self.cell(ws, label, extra="bold"), self.cell(ws, value, "wrap" if kind == "text" else kind)])
 
     def table(self, title: str, columns: list[Column], rows: Iterable[list],
               totals: list | Callable[[], list] | None = None,
@@ -177,6 +189,7 @@ class Book:
         """A table sheet; ``totals`` (a label and the column values, None for an empty cell) goes under the
         rows. Returns the number of rows written."""
         ws = self.wb.create_sheet(title[:31])
+        _print_setup(ws)
         sample = rows[:2000] if isinstance(rows, list) else sample
         if sample is not None:
             fitted = [max([len(c.label) * 0.9] + [_display_length(r[i], c.kind) for r in sample])
