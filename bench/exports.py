@@ -231,8 +231,9 @@ def main() -> None:
     print(f"\n{args.lines:,} lines")
     print(f"XLSX ours / bare write-only: {xlsx:.2f}x (target <= 1.25x) {'OK' if xlsx <= 1.25 else 'MISSED'}")
     print(f"PDF ours / bare 500-row tables: {pdf:.2f}x (target <= 1.5x) {'OK' if pdf <= 1.5 else 'MISSED'}")
-    print(f"peak memory of our statements: {peak:.0f} MiB (target < 150 MiB for 100,000 lines) "
-          f"{'OK' if peak < 150 else 'MISSED'}")
+    limit = 150e6 / 2**20  # 150 MB = 143 MiB
+    print(f"peak memory of our statements: {peak:.0f} MiB = {peak * 2**20 / 1e6:.0f} MB (target < 150 MB for "
+          f"100,000 lines) {'OK' if peak < limit else 'MISSED'}")
     claim = results["claim-1000"]["seconds"]
     print(f"claim statement of 1,000 lines through the app, slowest format: {claim:.2f} s (target < 2 s) "
           f"{'OK' if claim < 2 else 'MISSED'}")
