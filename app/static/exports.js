@@ -5,6 +5,8 @@
   if (!box) return;
   const bar = box.querySelector("progress");
   const text = box.querySelector("[data-export-text]");
+  const done = box.querySelector("[data-export-done]");
+  const number = new Intl.NumberFormat(document.documentElement.lang || "nl");
   const ready = document.querySelector("[data-export-ready]");
   const failed = document.querySelector("[data-export-failed]");
   const poll = async () => {
@@ -19,6 +21,7 @@
     }
     bar.value = data.percent;
     text.textContent = `${data.percent}%`;
+    if (done) done.textContent = number.format(data.done);
     if (data.status === "finished") {
       box.hidden = true;
       if (data.download) {
