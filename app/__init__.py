@@ -12,6 +12,7 @@ from .errors import DomainError, NotFound, PermissionDenied
 from .extensions import csrf, db, login_manager, migrate
 from .i18n import gettext as _
 from .i18n import lazy_gettext as _l
+from .statements import init_app as init_statements
 from .templating import register_template_helpers
 
 
@@ -51,6 +52,7 @@ def create_app(overrides: dict | None = None) -> Flask:
                       fund_bp, fund_public_bp):
         app.register_blueprint(blueprint)
     register_cli(app)
+    init_statements(app)
 
     @login_manager.user_loader
     def load_user(user_id: str):

@@ -93,7 +93,7 @@ def init_app(app: Flask) -> None:
     app.before_request(_refresh_language)
     app.teardown_request(lambda _error: _refresh_language())
     app.jinja_env.globals.update(current_language=current_language, language_names=LANGUAGE_NAMES,
-                                 language_return_path=language_return_path)
+                                 language_label=language_label, language_return_path=language_return_path)
 
     @app.after_request
     def vary_on_language(response):

@@ -141,6 +141,36 @@ def can_manage_payments(user: User, project: Project) -> bool:
     return Role.FINANCE in roles(user, project)
 
 
+def can_see_claim(user: User, claim: Claim) -> bool:
+    scope = visible_partner_ids(user, claim.partner.project)
+    return bool(roles(user, claim.partner.project)) and (scope is None or claim.partner_id in scope)
+
+
+def can_download_claim_statement(user: User, claim: Claim) -> bool:
+    """A claim's statement of expenditure: whoever sees the claim (a partner user only its own claims)."""
+    return can_see_claim(user, claim)
+
+
+def can_download_certificate(user: User, claim: Claim) -> bool:
+    """The verification certificate, once the claim is certified: whoever sees the claim."""
+    from .models.claim import FINAL_STATES
+    return claim.status in FINAL_STATES and can_see_claim(user, claim)
+
+
+def can_export_project(user: User, project: Project) -> bool:
+    """Project-wide statements (financial report, audit-trail extract): finance officers, auditors, admins."""
+    return bool(roles(user, project) & READ_ALL)
+
+
+def can_see_audit_trail(user: User, project: Project) -> bool:
+    return bool(roles(user, project) & READ_ALL)
+
+
+def can_verify_chain(user: User, project: Project) -> bool:
+    """Run the verification of the audit chain: finance officers and auditors."""
+    return bool(roles(user, project) & {Role.FINANCE, Role.AUDITOR})
+
+
 # Four eyes: what makes a finance officer one of the preparers of a claim, who may then not verify it.
 # Only changes count; reading (opening a page, downloading evidence: 'document.downloaded') never does.
 PREPARING_CLAIM_ACTIONS = ("claim.lines_added", "claim.submitted")

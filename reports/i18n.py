@@ -1,8 +1,10 @@
-"""The Babel catalogues in ``translations/``, for the builders of files without Flask.
+"""The Babel catalogues in ``translations/``, for the builders of files without Flask (the import template,
+the statements), the same catalogues the web pages read.
 
 Message ids are English, so English needs no catalogue; Dutch comes from ``translations/nl``. A builder
-asks for a ``gettext`` of its language and writes ``_("Text with %(name)s", name=value)``, as the web
-pages do (named placeholders, filled only when values are given).
+asks for the ``_`` of its language and writes ``_("Text with %(name)s", name=value)``, as the web pages do
+(named placeholders, filled only when values are given); ``pybabel extract`` finds those calls as it does
+in app/.
 """
 from __future__ import annotations
 
@@ -19,11 +21,15 @@ TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 
 @cache
 def translations(lang: str | None) -> NullTranslations:
-    """The compiled catalogue of a language (none for English, whose texts are the message ids)."""
+    """The compiled catalogue of a language ('nl' or 'en'; anything else is the default language). English
+    needs none: its texts are the message ids. A missing Dutch catalogue is an error, not English text."""
     lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
     if lang == "en":
         return NullTranslations()
-    return Translations.load(str(TRANSLATIONS_DIR), [lang], "messages")
+    catalogue = Translations.load(str(TRANSLATIONS_DIR), [lang], "messages")
+    if not isinstance(catalogue, Translations):
+        raise RuntimeError(f"no compiled {lang} catalogue in {TRANSLATIONS_DIR}: run `pybabel compile -d translations`")
+    return catalogue
 
 
 def gettext(lang: str | None, message: str, **variables) -> str:

@@ -18,6 +18,7 @@ from .expenditure import (
     ExpenditureStatus,
     duplicate_key,
 )
+from .export import ExportJob
 from .fund import (
     ActionStatus,
     CostType,
@@ -60,5 +61,5 @@ __all__ = [
     "Document", "Expenditure", "ExpenditureDocument", "ExpenditureImport", "ExpenditureStatus", "duplicate_key",
     "ActionStatus", "CostType", "Fund", "FundAction", "FundCall", "FundCounterpart", "FundCriterion",
     "FundDeclaration", "FundEstimate", "FundMessage", "FundOverrun", "FundReportDocument", "FundScore", "OrgType",
-    "ReportKind",
+    "ReportKind", "ExportJob",
 ]

@@ -8,8 +8,10 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from reports import labels
+
 from ..extensions import db
-from ..i18n import gettext as _
+from ..i18n import current_language
 from ..money import Money
 from .expenditure import Expenditure
 from .org import User
@@ -29,9 +31,7 @@ class ClaimStatus(enum.StrEnum):
     @property
     def label(self) -> str:
         """The state's name in the request's language."""
-        return {"draft": _("draft"), "submitted": _("submitted"), "in_verification": _("in verification"),
-                "returned": _("returned"), "certified": _("certified"),
-                "included_in_payment": _("in a payment request"), "paid": _("paid")}[self.value]
+        return labels.claim_status(self.value, current_language())
 
     @property
     def editable(self) -> bool:
@@ -49,7 +49,7 @@ class LineStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"pending": _("to verify"), "verified": _("verified"), "parked": _("parked")}[self.value]
+        return labels.line_status(self.value, current_language())
 
 
 class ErrorType(enum.StrEnum):
@@ -67,17 +67,7 @@ class ErrorType(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "ineligible": _("Ineligible cost"),
-            "outside_period": _("Paid outside the eligibility period"),
-            "missing_evidence": _("Missing or incomplete evidence"),
-            "procurement": _("Public procurement rules not followed"),
-            "calculation": _("Calculation error"),
-            "recoverable_vat": _("Recoverable VAT declared"),
-            "double_financing": _("Double financing"),
-            "staff_costs": _("Error in staff costs"),
-            "other": _("Other"),
-        }[self.value]
+        return labels.error_type(self.value, current_language())
 
 
 class Claim(db.Model):

@@ -8,8 +8,10 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from reports import labels
+
 from ..extensions import db
-from ..i18n import gettext as _
+from ..i18n import current_language
 from .types import UTCDateTime, str_enum, utcnow
 
 
@@ -21,8 +23,7 @@ class Role(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"admin": _("administrator"), "finance_officer": _("finance officer"),
-                "partner": _("partner"), "auditor": _("auditor")}[self.value]
+        return labels.role(self.value, current_language())
 
 
 class Organisation(db.Model):

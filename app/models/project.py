@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from reports import labels
+
 from ..extensions import db
+from ..i18n import current_language
 from ..i18n import gettext as _
 from ..money import Money, Percentage
 from .org import Organisation
@@ -42,18 +44,11 @@ DEFAULT_CATEGORIES = [
 _DEFAULT_NAMES = dict(DEFAULT_CATEGORIES)
 
 
-def default_category_label(kind: CategoryKind | str, _: Callable[[str], str] = _) -> str:
-    """The default name of a category kind in the request's language (the Interreg names); with
-    ``_=str`` the English name, whatever the request's language."""
-    return {
-        CategoryKind.STAFF: _("Staff costs"),
-        CategoryKind.OFFICE: _("Office and administration costs"),
-        CategoryKind.TRAVEL: _("Travel and accommodation costs"),
-        CategoryKind.EXTERNAL: _("External expertise and services costs"),
-        CategoryKind.EQUIPMENT: _("Equipment costs"),
-        CategoryKind.INFRASTRUCTURE: _("Infrastructure and works"),
-        CategoryKind.SMALL_GRANTS: _("Small projects (fund)"),
-    }[CategoryKind(kind)]
+def default_category_label(kind: CategoryKind | str, lang: str | None = None) -> str:
+    """The default name of a category kind (the Interreg names) in the request's language, or in ``lang``
+    ('en': the English name, whatever the request's language). The names are those of the statements
+    (reports/labels.py), so a page and a statement name a category alike."""
+    return labels.category(CategoryKind(kind).value, lang or current_language())
 
 
 def is_default_name(kind: CategoryKind, name: str | None) -> bool:
@@ -78,8 +73,7 @@ class FlatRateBasis(enum.StrEnum):
     @property
     def label(self) -> str:
         """What the rate is a percentage of, after the rate: '15% of staff costs'."""
-        return {"staff_costs": _("of staff costs"),
-                "other_direct_costs": _("of other direct costs")}[self.value]
+        return labels.flat_rate_basis(self.value, current_language())
 
 
 class FundingKind(enum.StrEnum):

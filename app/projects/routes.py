@@ -8,6 +8,7 @@ from ..i18n import gettext as _
 from ..models import Partner, Project
 from ..permissions import can_edit_budget, project_or_404, require, require_partner
 from ..services import budget, setup
+from ..services.statements.trail import budget_history
 from ..views import commit_or_explain
 from .forms import BudgetLineForm
 
@@ -39,7 +40,7 @@ def partner(code, partner_id):
     project = project_or_404(current_user, code)
     partner = partner_or_404(project, partner_id)
     return render_template("projects/partner.html", project=project, pb=budget.partner_budget(partner),
-                           can_edit=can_edit_budget(current_user, project))
+                           can_edit=can_edit_budget(current_user, project), history=budget_history(partner))
 
 
 @bp.route("/<code>/partners/<int:partner_id>/budget", methods=["GET", "POST"])

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..models import GENESIS_HASH, AuditEvent
 from ..models.types import utcnow
 from . import checkpoints
-from .checkpoints import Checkpoint
+from .checkpoints import Checkpoint, Note
 
 PG_AUDIT_LOCK_KEY = 0x0C0F0AD1  # pg_advisory_xact_lock key that serialises appends to the chain
 _HEAD = "cofund.audit.head"  # session.info: (seq, hash) of the newest event recorded in this transaction
@@ -217,13 +217,14 @@ class ChainReport:
         return self.chain_ok and (self.checkpoint is None or self.checkpoint.ok)
 
 
-def _link_problem(ev: AuditEvent, expected_seq: int, prev_hash: str) -> str | None:
+def _link_problem(ev: AuditEvent, expected_seq: int, prev_hash: str) -> Note | None:
     if ev.seq != expected_seq:
-        return f"expected event {expected_seq}, found {ev.seq} (an event is missing)"
+        return Note(f"expected event {expected_seq}, found {ev.seq} (an event is missing)", "missing_event",
+                    expected=expected_seq, found=ev.seq)
     if ev.prev_hash != prev_hash:
-        return "prev_hash does not match the event before"
+        return Note("prev_hash does not match the event before", "prev_hash")
     if compute_hash(prev_hash, ev) != ev.hash:
-        return "content does not match its hash (altered)"
+        return Note("content does not match its hash (altered)", "altered")
     return None
 
 
@@ -254,28 +255,33 @@ def _compare_with_checkpoint(reading, count: int, hash_at_checkpoint: str | None
                              chain_ok: bool) -> CheckpointCheck:
     cp = reading.newest
     if not reading.exists:
-        return CheckpointCheck(NO_LOG, f"no signed checkpoint to compare against (no checkpoint log at "
-                               f"{reading.path})", reading.path)
+        return CheckpointCheck(NO_LOG, Note(f"no signed checkpoint to compare against (no checkpoint log at "
+                                            f"{reading.path})", NO_LOG, path=reading.path), reading.path)
     if cp is None:
-        return CheckpointCheck(NO_CHECKPOINT, f"the checkpoint log {reading.path} holds no valid checkpoint",
+        return CheckpointCheck(NO_CHECKPOINT, Note(f"the checkpoint log {reading.path} holds no valid checkpoint",
+                                                   NO_CHECKPOINT, path=reading.path),
                                reading.path, None, reading.problems)
+    at = {"count": cp.count, "time": cp.time}
     if hash_at_checkpoint is not None and hash_at_checkpoint != cp.head:
-        return CheckpointCheck(REWRITTEN, f"event {cp.count} differs from the signed checkpoint of {cp.time}: "
-                               "the chain was rewritten", reading.path, cp, reading.problems)
+        return CheckpointCheck(REWRITTEN, Note(f"event {cp.count} differs from the signed checkpoint of {cp.time}: "
+                                               "the chain was rewritten", REWRITTEN, **at),
+                               reading.path, cp, reading.problems)
     if hash_at_checkpoint is None and not chain_ok:
-        return CheckpointCheck(NOT_COMPARED, f"the chain breaks before the signed checkpoint of {cp.time} "
-                               f"({cp.count} events), so it was not compared with it", reading.path, cp,
-                               reading.problems)
+        return CheckpointCheck(NOT_COMPARED, Note(f"the chain breaks before the signed checkpoint of {cp.time} "
+                                                  f"({cp.count} events), so it was not compared with it",
+                                                  NOT_COMPARED, **at), reading.path, cp, reading.problems)
     if hash_at_checkpoint is None:
         missing = f"event {cp.count} is" if count + 1 == cp.count else f"events {count + 1} to {cp.count} are"
-        return CheckpointCheck(MISSING, f"{missing} missing: the checkpoint of {cp.time} covers {cp.count} "
-                               f"events, the database holds {count}", reading.path, cp, reading.problems)
+        return CheckpointCheck(MISSING, Note(f"{missing} missing: the checkpoint of {cp.time} covers {cp.count} "
+                                             f"events, the database holds {count}", MISSING, held=count, **at),
+                               reading.path, cp, reading.problems)
     uncovered = count - cp.count if chain_ok else 0
     message = f"matches the signed checkpoint of {cp.time} ({cp.count} events, key {cp.key_id})"
     if uncovered:
         later = "the event after it is" if uncovered == 1 else f"the {uncovered} events after it are"
         message += f"; {later} not yet covered by a checkpoint"
-    return CheckpointCheck(MATCHES, message, reading.path, cp, reading.problems, uncovered)
+    return CheckpointCheck(MATCHES, Note(message, MATCHES, key=cp.key_id, uncovered=uncovered, **at), reading.path,
+                           cp, reading.problems, uncovered)
 
 
 def chain_head() -> tuple[int, str]:

@@ -51,6 +51,23 @@ class SigningKeyError(RuntimeError):
     """The signing key is configured but cannot be used."""
 
 
+class Note(str):
+    """A finding of the verification in English, as ``flask audit`` prints it (the command line stays
+    English), that also keeps its ``kind`` and ``values``: a page says it in its reader's language from
+    those (app/services/statements/verification.py)."""
+
+    kind: str
+    values: dict
+
+    def __new__(cls, text: str, kind: str = "", **values) -> Note:
+        note = super().__new__(cls, text)
+        note.kind, note.values = kind, values
+        return note
+
+    def as_data(self) -> dict:
+        return {"kind": self.kind, **self.values}
+
+
 def key_id_of(public_key: Ed25519PublicKey) -> str:
     raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return hashlib.sha256(raw).hexdigest()[:16]
@@ -119,15 +136,16 @@ class Signer:
         signature = base64.b64encode(self.private_key.sign(unsigned.signed_text())).decode("ascii")
         return Checkpoint(count, head, unsigned.time, self.key_id, signature)
 
-    def problem_with(self, checkpoint: Checkpoint) -> str | None:
+    def problem_with(self, checkpoint: Checkpoint) -> Note | None:
         """Why this checkpoint cannot be trusted, or None when its signature verifies."""
         if checkpoint.key_id != self.key_id:
-            return f"signed by key {checkpoint.key_id}, not by this installation's key {self.key_id}"
+            return Note(f"signed by key {checkpoint.key_id}, not by this installation's key {self.key_id}",
+                        "other_key", key=checkpoint.key_id, own_key=self.key_id)
         try:
             signature = base64.b64decode(checkpoint.signature, validate=True)
             self.public_key.verify(signature, checkpoint.signed_text())
         except (binascii.Error, InvalidSignature):
-            return "the signature does not verify"
+            return Note("the signature does not verify", "bad_signature")
         return None
 
     def public_pem(self) -> str:
@@ -253,21 +271,24 @@ def read_log(path: str | os.PathLike, signer: Signer) -> LogReading:
             reading.lines += 1
             number = reading.lines
             if not raw.endswith(b"\n"):
-                reading.problems.append(f"line {number} is incomplete (no end of line)")
+                reading.problems.append(Note(f"line {number} is incomplete (no end of line)", "incomplete",
+                                             line=number))
                 continue
             try:
                 checkpoint = Checkpoint.from_line(raw[:-1].decode("utf-8"))
             except (UnicodeDecodeError, ValueError) as error:
-                reading.problems.append(f"line {number} does not parse: {error}")
+                reading.problems.append(Note(f"line {number} does not parse: {error}", "unreadable", line=number))
                 continue
             problem = signer.problem_with(checkpoint)
             if problem:
-                reading.problems.append(f"line {number}: {problem}")
+                reading.problems.append(Note(f"line {number}: {problem}", problem.kind, line=number,
+                                             **problem.values))
                 continue
             newest = reading.newest
             if newest is not None and checkpoint.count == newest.count and checkpoint.head != newest.head:
-                reading.problems.append(f"line {number} signs another head for {checkpoint.count} events "
-                                        f"than the checkpoint of {newest.time}")
+                reading.problems.append(Note(f"line {number} signs another head for {checkpoint.count} events "
+                                             f"than the checkpoint of {newest.time}", "other_head", line=number,
+                                             count=checkpoint.count, time=newest.time))
             if newest is None or checkpoint.count > newest.count:
                 reading.newest = checkpoint
     return reading

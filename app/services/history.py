@@ -15,6 +15,7 @@ from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import language_label, ngettext
 from ..models import AuditEvent, ClaimStatus, ErrorType, LineStatus, Organisation, Partner, User, category_label
+from .statements import title as statement_title
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,8 @@ def action_labels() -> dict[str, str]:
         "claim.line_parked": _("line parked"), "claim.returned": _("returned"), "claim.certified": _("certified"),
         "payment.requested": _("payment request made"), "payment.received": _("payment received"),
         "payment.transferred": _("share transferred"), "user.language_set": _("language chosen"),
-        **fund_history.labels(),
+        "statement.downloaded": _("statement downloaded"),
+        **setup_history.labels(), **fund_history.labels(),
     }
 
 
@@ -291,6 +293,12 @@ def _language_set(b, a, n):
     return _("Pages in %(language)s.", language=language_label(a.get("language")))
 
 
+def _statement(b, a, n):
+    return _("%(statement)s (%(format)s, %(lang)s): %(file)s, SHA-256 %(sha)s.",
+             statement=statement_title(str(a.get("statement", ""))), format=str(a.get("format", "")).upper(),
+             lang=language_label(a.get("lang")), file=_quote(a.get("filename")), sha=a.get("sha256", ""))
+
+
 def _generic(b, a, n):
     parts = [f"{k}: {_value(k, v)}" for k, v in a.items() if not isinstance(v, dict | list)]
     return "; ".join(parts)
@@ -306,7 +314,7 @@ DESCRIBERS: dict[str, Callable[[dict, dict, Names], str]] = {
     "claim.line_parked": _line_parked, "claim.returned": _returned, "claim.certified": _certified,
     "budget.line_changed": _budget_changed, "payment.requested": _payment_requested,
     "payment.received": _payment_received, "payment.transferred": _payment_transferred,
-    "user.language_set": _language_set,
+    "user.language_set": _language_set, "statement.downloaded": _statement,
 }
 
 
@@ -324,9 +332,10 @@ def entries(events: Iterable[AuditEvent]) -> list[Entry]:
     events = list(events)
     names = _load_names(events)
     labels, actors = action_labels(), fund_history.actor_labels()
-    return [Entry(e.seq, e.occurred_at, names.users.get(e.user_id) or actors.get(e.actor, e.actor), e.actor,
-                  e.role, e.action, labels.get(e.action, e.action), describe(e, names), e.object_type,
-                  e.object_id, e.hash)
+    # an actor without an account that has a name in words (the applicant) is named by it, not by its code
+    return [Entry(e.seq, e.occurred_at, names.users.get(e.user_id) or actors.get(e.actor, e.actor),
+                  "" if e.user_id is None and e.actor in actors else e.actor, e.role, e.action,
+                  labels.get(e.action, e.action), describe(e, names), e.object_type, e.object_id, e.hash)
             for e in events]
 
 
@@ -337,7 +346,10 @@ def of_object(project_id: int, object_type: str, object_id) -> list[Entry]:
         AuditEvent.object_id == str(object_id)).order_by(AuditEvent.seq)))
 
 
-# The small-grants fund's events (app/services/fund/history.py uses the helpers above, hence imported last).
+# The set-up's and the small-grants fund's events (app/services/setup_history.py and fund/history.py use the
+# helpers above, hence imported last).
+from . import setup_history  # noqa: E402
 from .fund import history as fund_history  # noqa: E402
 
+DESCRIBERS.update(setup_history.DESCRIBERS)
 DESCRIBERS.update(fund_history.DESCRIBERS)

@@ -9,7 +9,8 @@ What the demo's users typed is left out too, so that only the interface's own wo
 string the database holds as data (names of organisations, projects and people, suppliers, invoice numbers,
 descriptions, comments, reasons, file names, names of funding sources and of renamed cost categories; of the
 small-grants fund its calls and criteria, the applicants and their actions, declarations, scores' comments,
-questions and answers) is taken from the database itself and cut out of the text before it is checked. That
+questions and answers; of the audit trail the commands that acted, and the names of exported files) is taken
+from the database itself and cut out of the text before it is checked. That
 is sturdier than marking data cells in the templates (a cell forgotten would hide nothing and still fail) or
 listing the demo's strings by hand (the list would go stale as the demo grows): whatever the demo holds,
 nothing of it counts, and nothing else is excused.
@@ -25,12 +26,14 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import (
+    AuditEvent,
     Claim,
     ClaimLine,
     CostCategory,
     Expenditure,
     ExpenditureDocument,
     ExpenditureImport,
+    ExportJob,
     Fund,
     FundAction,
     FundCall,
@@ -49,13 +52,16 @@ from app.models import (
     User,
 )
 from app.models.project import is_default_name
+from app.services.fund import history as fund_history
 
 READ_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt", "data-confirm"}
 SKIPPED_TAGS = {"script", "style"}
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 # Links that are not pages: evidence files (of expenditures and of a fund action's final report), spreadsheet
-# templates, the stylesheet and script.
-NOT_PAGES = re.compile(r"/documents/\d+$|/fund/actions/\d+/report/\d+$|/import-template\.|^/static/")
+# templates, statements (a claim's, made and audited on download; an export's file and its progress as JSON),
+# the stylesheet and script.
+NOT_PAGES = re.compile(r"/documents/\d+$|/fund/actions/\d+/report/\d+$|/import-template\.|^/static/"
+                       r"|/claims/\d+/(claim-statement|certificate)\.(xlsx|pdf)$|/exports/\w+/(file|status)$")
 # Pages visited per URL pattern (ids replaced): every expenditure, claim and partner of the demo; of the
 # same page with other query values (a budget form for each cell) a few.
 PER_PATTERN, PER_QUERY_PATTERN = 40, 3
@@ -118,11 +124,17 @@ def data_strings() -> list[str]:
                FundAction.contact_phone, FundAction.title, FundAction.description, FundAction.decision_reason,
                FundAction.result_summary, FundAction.close_note, FundCounterpart.name, FundDeclaration.organisation,
                FundDeclaration.affiliations, FundDeclaration.conflict_reason, FundScore.comment, FundMessage.body,
-               FundReportDocument.filename, FundOverrun.reason]
+               FundReportDocument.filename, FundOverrun.reason,
+               # the names of exported files (statements made in the background)
+               ExportJob.file_name]
     found: set[str] = set()
     for column in columns:
         found.update(v for v in db.session.scalars(select(column).distinct()) if v)
     found.update(db.session.scalars(select(FundingSource.name).where(FundingSource.kind != FundingKind.EFRO)))
+    # who acted without an account, as the audit trail keeps it (a command's name, an e-mail address typed at a
+    # failed sign-in); not the actors the trail names in words (the applicant), whose words are judged
+    found.update(set(db.session.scalars(select(AuditEvent.actor).where(AuditEvent.user_id.is_(None)).distinct()))
+                 - set(fund_history.actor_labels()))
     found.update(c.name for c in db.session.scalars(select(CostCategory)) if not is_default_name(c.kind, c.name))
     variants = set()
     for text in found:

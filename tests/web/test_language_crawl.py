@@ -140,3 +140,36 @@ def test_the_public_pages_of_the_fund_in_each_language(client, language):
         for chunk in without_data(chunks, data):
             problems += [f"{url}: {m.group(0)!r} in {chunk.strip()[:160]!r}" for m in pattern.finditer(chunk)]
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.demo_history
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_chain_and_export_pages_in_each_language(client, app, language):
+    """Pages that users reach through a form, which the crawl never posts (it makes no export and runs no
+    verification): the chain page with a verification's result, a finished export and a failed one."""
+    from app.models import Claim, ClaimStatus
+    from tests.web.test_statements_web import wait_for
+    pattern = DUTCH if language == "en" else english_phrases()
+    login(client, FINANCE)
+    choose_language(client, language, "/projects")
+    chain = client.get("/projects/LES/audit/chain").get_data(as_text=True)
+    assert client.post("/projects/LES/audit/chain", data={"csrf_token": csrf_token(chain)}).status_code == 302
+    claim = db.session.scalar(select(Claim.id).where(Claim.status == ClaimStatus.PAID).order_by(Claim.id).limit(1))
+    export = {"kind": "audit-extract", "format": "xlsx", "lang": language, "object_type": "claim",
+              "object_id": claim, "csrf_token": csrf_token(chain)}
+    finished = client.post("/projects/LES/exports", data=export).headers["Location"]
+    assert wait_for(finished.rsplit("/", 1)[1]).status == "finished"
+    app.config["REDIS_URL"] = "redis://127.0.0.1:9/0"  # a queue that does not answer: the job fails, and says why
+    failed = client.post("/projects/LES/exports", data=export).headers["Location"]
+    app.config["REDIS_URL"] = None
+    data, problems = data_strings(), []
+    for url in ("/projects/LES/audit/chain", finished, failed):
+        html = client.get(url).get_data(as_text=True)
+        lang, chunks, _links = page_text(html)
+        assert lang == language, (url, lang)
+        for chunk in without_data(chunks, data):
+            problems += [f"{url}: {m.group(0)!r} in {chunk.strip()[:160]!r}" for m in pattern.finditer(chunk)]
+    assert not problems, "\n".join(problems)
+    assert 'id="chain-verdict"' in client.get("/projects/LES/audit/chain").get_data(as_text=True)
+    assert ("The job queue cannot be reached" if language == "en" else "De wachtrij voor taken is niet bereikbaar") \
+        in client.get(failed).get_data(as_text=True)

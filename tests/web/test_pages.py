@@ -71,17 +71,18 @@ def test_partner_of_another_project_is_not_found_under_this_project(as_user):
 
 
 ROLE_MATRIX = [
-    # user, overview, own partner page (Howest), other partner page (Odisee), budget form
-    ("admin@example.org", 200, 200, 200, 200),
-    ("finance@example.org", 200, 200, 200, 200),
-    ("auditor@example.org", 200, 200, 200, 403),
-    ("partner.howest@example.org", 200, 200, 404, 403),
-    ("partner.odisee@example.org", 200, 404, 200, 404),
+    # user, overview, own partner page (Howest), other partner page (Odisee), budget form, audit trail and the
+    # verification of the chain (a partner's user: no such page, 404)
+    ("admin@example.org", 200, 200, 200, 200, 200),
+    ("finance@example.org", 200, 200, 200, 200, 200),
+    ("auditor@example.org", 200, 200, 200, 403, 200),
+    ("partner.howest@example.org", 200, 200, 404, 403, 404),
+    ("partner.odisee@example.org", 200, 404, 200, 404, 404),
 ]
 
 
-@pytest.mark.parametrize("email, overview, howest, odisee, budget_form", ROLE_MATRIX)
-def test_role_page_matrix(as_user, email, overview, howest, odisee, budget_form):
+@pytest.mark.parametrize("email, overview, howest, odisee, budget_form, audit", ROLE_MATRIX)
+def test_role_page_matrix(as_user, email, overview, howest, odisee, budget_form, audit):
     client = as_user(email)
     h, o = partner_id("Howest"), partner_id("Odisee")
     assert client.get("/projects").status_code == 200
@@ -89,6 +90,8 @@ def test_role_page_matrix(as_user, email, overview, howest, odisee, budget_form)
     assert client.get(f"/projects/LES/partners/{h}").status_code == howest
     assert client.get(f"/projects/LES/partners/{o}").status_code == odisee
     assert client.get(f"/projects/LES/partners/{h}/budget").status_code == budget_form
+    assert client.get("/projects/LES/audit").status_code == audit
+    assert client.get("/projects/LES/audit/chain").status_code == audit
 
 
 def test_partner_page_shows_lines_flat_rates_and_funding(as_user):

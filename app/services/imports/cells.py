@@ -114,7 +114,7 @@ class _Resolver:
         for category in lookups.categories.values():
             names = [category.name, category.label]
             if is_default_name(category.kind, category.name):  # a template in either language names it
-                names += [_DUTCH_DEFAULTS[category.kind], default_category_label(category.kind, str)]
+                names += [_DUTCH_DEFAULTS[category.kind], default_category_label(category.kind, "en")]
             for name in names:
                 self.categories[_norm(name)] = category.id
             self.categories[str(category.kind.value).casefold()] = category.id

@@ -1,0 +1,84 @@
+"""The data of the project financial report at a date: per partner and cost category the budget, what was
+declared, certified and paid by that date, from grouped SQL (plus the live figures of claims submitted but
+not yet certified)."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import func, select
+
+from reports.formatting import LOCAL_TZ
+from reports.statements import FinancialReport, FinancialRow, Header
+
+from ...extensions import db
+from ...models import (
+    BudgetLine,
+    Claim,
+    ClaimCategoryTotal,
+    ClaimStatus,
+    CostCategory,
+    FundingKind,
+    FundingSource,
+    Partner,
+    Project,
+)
+from ...money import ZERO
+from ..claims.figures import figures
+from .claims import category_of
+
+
+def end_of_day(day: date) -> datetime:
+    """The first moment after the local day ``day``, in UTC."""
+    return datetime.combine(day + timedelta(days=1), time(0), LOCAL_TZ).astimezone(UTC)
+
+
+def financial_report(project: Project, at: date, header: Header) -> FinancialReport:
+    end = end_of_day(at)
+    partners = list(db.session.scalars(select(Partner).where(Partner.project_id == project.id)
+                                       .order_by(Partner.number)))
+    categories = list(db.session.scalars(select(CostCategory).where(CostCategory.project_id == project.id)
+                                         .order_by(CostCategory.position)))
+    in_project = Partner.project_id == project.id
+    budget = {(p, c): amount for p, c, amount in db.session.execute(
+        select(BudgetLine.partner_id, BudgetLine.category_id, func.sum(BudgetLine.amount))
+        .join(Partner, BudgetLine.partner_id == Partner.id).where(in_project)
+        .group_by(BudgetLine.partner_id, BudgetLine.category_id))}
+    efro_budget = dict(db.session.execute(
+        select(FundingSource.partner_id, func.sum(FundingSource.amount))
+        .join(Partner, FundingSource.partner_id == Partner.id)
+        .where(in_project, FundingSource.kind == FundingKind.EFRO).group_by(FundingSource.partner_id)).all())
+
+    def fixed(condition, *amounts):
+        return {(p, c): values for p, c, *values in db.session.execute(
+            select(Claim.partner_id, ClaimCategoryTotal.category_id, *(func.sum(a) for a in amounts))
+            .join(Claim, ClaimCategoryTotal.claim_id == Claim.id)
+            .where(Claim.project_id == project.id, condition)
+            .group_by(Claim.partner_id, ClaimCategoryTotal.category_id))}
+
+    certified = fixed(Claim.certified_at < end, ClaimCategoryTotal.certified, ClaimCategoryTotal.efro)
+    paid = fixed(Claim.paid_at < end, ClaimCategoryTotal.efro)
+    declared = defaultdict(lambda: ZERO)
+    for key, (amount,) in fixed(Claim.submitted_at < end, ClaimCategoryTotal.declared).items():
+        declared[key] += amount
+    # Claims submitted by the date and not certified yet: their figures as they stand (flat rates included).
+    for claim in db.session.scalars(select(Claim).where(
+            Claim.project_id == project.id, Claim.submitted_at < end, Claim.certified_total.is_(None),
+            Claim.status.in_([ClaimStatus.SUBMITTED, ClaimStatus.IN_VERIFICATION]))):
+        for row in figures(claim).rows:
+            declared[(claim.partner_id, row.category_id)] += row.declared
+
+    details, totals = [], []
+    for partner in partners:
+        sums = [ZERO] * 5
+        for category in categories:
+            key = (partner.id, category.id)
+            cert, efro = certified.get(key, (ZERO, ZERO))
+            values = [budget.get(key, ZERO), declared[key], cert, efro, paid.get(key, (ZERO,))[0]]
+            sums = [a + b for a, b in zip(sums, values, strict=True)]
+            if any(values):
+                details.append(FinancialRow(partner.number, partner.name, category_of(
+                    category.kind, category.name, partner, category.id), values[0], None, *values[1:]))
+        totals.append(FinancialRow(partner.number, partner.name, None, sums[0], efro_budget.get(partner.id, ZERO),
+                                   *sums[1:]))
+    return FinancialReport(header, at, project.cofinancing_rate, project.efro_ceiling, totals, details)
