@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import i18n
+from . import guards, i18n
 from .config import Config
 from .errors import DomainError, NotFound, PermissionDenied
 from .extensions import csrf, db, login_manager, migrate
@@ -22,6 +22,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir(app)))
     csrf.init_app(app)
+    guards.init_app(app)  # before the blueprints: their <int:...> ids are bounded
     i18n.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -20,6 +20,7 @@ from sqlalchemy.types import TypeDecorator
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
+MAX_AMOUNT = Decimal("1e13")  # ten thousand billion euros: beyond any programme, well within BIGINT cents
 
 
 class MoneyError(ValueError):
@@ -96,12 +97,12 @@ def _ungroup(part: str, sep: str, raw: str) -> str:
 def _check(value: Decimal, raw: str, allow_negative: bool) -> Decimal:
     if not value.is_finite():
         raise MoneyError(f"'{raw}' is geen bedrag.")
+    if abs(value) >= MAX_AMOUNT:  # before quantize, which fails beyond 28 digits (decimal.InvalidOperation)
+        raise MoneyError(f"'{raw}' is te groot.")
     if value != value.quantize(CENT, rounding=ROUND_FLOOR):
         raise MoneyError(f"'{raw}' heeft meer dan twee decimalen.")
     if value < 0 and not allow_negative:
         raise MoneyError("Een bedrag mag niet negatief zijn.")
-    if abs(value) >= Decimal("1e13"):
-        raise MoneyError(f"'{raw}' is te groot.")
     return value.quantize(CENT)
 
 
