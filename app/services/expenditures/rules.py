@@ -15,6 +15,8 @@ from ...money import ZERO
 
 FIELDS = ("category_id", "period_id", "internal_ref", "supplier", "invoice_number", "invoice_date",
           "payment_date", "description", "gross_amount", "vat_amount", "vat_recoverable", "declared_amount")
+# The longest text of each field, for the form (its Length validators) and the import alike.
+TEXT_LIMITS = {"internal_ref": 60, "supplier": 200, "invoice_number": 60, "description": 2000}
 
 
 @dataclass
