@@ -35,6 +35,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .auth.routes import bp as auth_bp
     from .claims.routes import bp as claims_bp
     from .cli import register_cli
+    from .cli_operations import register_operations_cli
     from .documents.routes import bp as documents_bp
     from .expenditures.routes import bp as expenditures_bp
     from .imports.routes import bp as imports_bp
@@ -44,6 +45,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     for blueprint in (auth_bp, projects_bp, expenditures_bp, documents_bp, imports_bp, claims_bp, payments_bp):
         app.register_blueprint(blueprint)
     register_cli(app)
+    register_operations_cli(app)
 
     @login_manager.user_loader
     def load_user(user_id: str):
