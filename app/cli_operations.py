@@ -1,4 +1,5 @@
-"""Command line for running an installation: the database role of the application (flask db grant-app-role)."""
+"""Command line for running an installation: the database role of the application (flask db grant-app-role),
+and backup and restore (flask backup, flask restore)."""
 from __future__ import annotations
 
 import sys
@@ -40,6 +41,45 @@ def grant_app_role_command(role, print_sql):
                f"({len(statements)} statements).")
 
 
+@click.command("backup")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="The backup file to write")
+def backup_command(out):
+    """Write a backup: a consistent snapshot of the database, the evidence files, the checkpoint log of the
+    audit trail, and a manifest of SHA-256 hashes signed with the audit key (app/services/backup.py).
+
+    The file holds personal data and password hashes: it is written with mode 0600; keep it so. The signing
+    key is not in it: back that up apart."""
+    from .services.backup import BackupError, make_backup
+    try:
+        result = make_backup(out)
+    except BackupError as error:
+        click.echo(f"Refused: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"Backup written to {result.path}: {result.rows} rows in {result.tables} tables, "
+               f"{result.documents} evidence files, audit chain of {result.audit_count} events, head "
+               f"{result.audit_head}.")
+
+
+@click.command("restore")
+@click.argument("backup_file", type=click.Path(dir_okay=False))
+def restore_command(backup_file):
+    """Restore a backup onto an empty database (run as the owner of the tables, like flask db upgrade).
+
+    Everything is checked first (the manifest's signature with this installation's audit key, every hash,
+    an empty database, no checkpoint log yet); a damaged backup is refused and nothing changes. The
+    restored audit chain must verify against the backup's checkpoints and end at the manifest's head."""
+    from .services.restore import RestoreRefused, restore_backup
+    try:
+        result = restore_backup(backup_file)
+    except RestoreRefused as error:
+        click.echo(f"Refused: {error}. Nothing was changed.", err=True)
+        sys.exit(1)
+    click.echo(f"Restored {result.rows} rows in {result.tables} tables and {result.documents} evidence files. "
+               f"Audit chain: {result.audit_count} events, head {result.audit_head}; {result.verify_message}.")
+
+
 def register_operations_cli(app: Flask) -> None:
     if "grant-app-role" not in db_group.commands:
         db_group.add_command(grant_app_role_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

@@ -227,11 +227,12 @@ def _link_problem(ev: AuditEvent, expected_seq: int, prev_hash: str) -> str | No
     return None
 
 
-def verify_chain(batch: int = 1000) -> ChainReport:
+def verify_chain(batch: int = 1000, log_path: str | None = None) -> ChainReport:
     """Walk the whole chain in order, name the first broken link, and compare the chain with the newest
-    signed checkpoint. The log is read first: every checkpoint in it was written after its transaction
-    committed, so the walk that follows sees at least the events it covers."""
-    reading = checkpoints.read_log(current_app.config["AUDIT_CHECKPOINT_LOG"],
+    signed checkpoint (of the configured log, or of ``log_path``: a restore checks the backup's). The log is
+    read first: every checkpoint in it was written after its transaction committed, so the walk that follows
+    sees at least the events it covers."""
+    reading = checkpoints.read_log(log_path or current_app.config["AUDIT_CHECKPOINT_LOG"],
                                    checkpoints.signer_for(current_app))
     target = reading.newest.count if reading.newest else None
     prev_hash, count, broken_seq, reason, hash_at_target = GENESIS_HASH, 0, None, "", None
