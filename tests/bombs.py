@@ -80,15 +80,18 @@ def _write(member, head, body, tail, chunk: int = 1 << 20) -> None:
 
 
 def shared_string_bomb(megabytes: int = 300) -> bytes:
-    """About 300 KB: one shared string of ``megabytes`` MB, used as the description of one line."""
+    """About 300 KB: one line, valid but for its description: a shared string of ``megabytes`` MB."""
     def string():
         yield "<si><t>"
         for _ in range(megabytes):
             yield "A" * (1 << 20)
         yield "</t></si>"
-    description = next(i for i, c in enumerate(COLUMNS, start=1) if c.key == "description")
-    rows = iter([header_row(), f'<row r="2"><c r="{get_column_letter(description)}2" t="s"><v>0</v></c></row>'])
-    return workbook(rows, string())
+    line = {"category": "external", "period": "1", "supplier": "Drukkerij De Letter", "invoice_number": "F-1",
+            "invoice_date": "15-11-2019", "payment_date": "20-11-2019", "gross": "1210,00", "vat": "210,00",
+            "vat_recoverable": "nee", "declared": "1000,00"}
+    cells = "".join(f'<c r="{get_column_letter(i)}2" t="s"><v>0</v></c>' if c.key == "description"
+                    else _cell(i, 2, line.get(c.key, "")) for i, c in enumerate(COLUMNS, start=1))
+    return workbook(iter([header_row(), f'<row r="2">{cells}</row>']), string())
 
 
 def wide_row_bomb(rows: int = 20_000) -> bytes:
