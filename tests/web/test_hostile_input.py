@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import CategoryKind, Claim, ClaimLine, ClaimStatus, LineStatus, PaymentRequest
+from app.models import AuditEvent, CategoryKind, Claim, ClaimLine, ClaimStatus, LineStatus, PaymentRequest
 from app.services.imports import COLUMNS
 from tests.conftest import csrf_token, login
 from tests.factories import category, expenditure, partner, period
@@ -269,3 +269,14 @@ def test_evidence_with_a_line_break_or_nul_for_a_name_is_refused(client, filenam
     assert response.status_code == (400 if "\x00" in filename else 302)
     _refused(client, response, "NUL-teken" if "\x00" in filename else "")
     assert row_counts() == before
+
+
+@pytest.mark.parametrize("address", ["1" * 100, "203.0.113.7, 198.51.100.1", "::ffff:1.2.3.4", "evil\x00host"])
+def test_a_forged_client_address_is_kept_short_in_the_audit_trail(client, address):
+    """Behind PROXY_FIX the address comes from X-Forwarded-For; whatever it says, a login is no 500."""
+    page = client.get("/login", environ_base={"REMOTE_ADDR": address})
+    response = client.post("/login", environ_base={"REMOTE_ADDR": address}, data={
+        "email": "finance@example.org", "password": "wrong", "csrf_token": csrf_token(page.get_data(as_text=True))})
+    assert response.status_code == 401
+    event = db.session.scalar(select(AuditEvent).order_by(AuditEvent.seq.desc()))
+    assert event.action == "auth.login_failed" and len(event.ip) <= 45 and "\x00" not in event.ip
