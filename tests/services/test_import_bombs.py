@@ -173,3 +173,15 @@ def test_a_nul_in_a_text_cell_is_refused(app, les, monkeypatch):
 
 def test_header_only_is_still_a_message(app, les):
     assert "geen uitgavenlijnen" in str(rejected(les, xlsx_bytes([], header=HEADER), "uitgaven.xlsx"))
+
+
+def test_an_xml_entity_bomb_is_refused(app, les):
+    """A billion laughs in the sheet's XML: a few hundred bytes that would expand to gigabytes."""
+    entities = ('<!DOCTYPE lolz [<!ENTITY lol0 "lollollollollollollollollollol">'
+                + "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)) + "]>")
+    frame = bombs.workbook(iter([bombs.header_row(), '<row r="2"><c r="H2" t="inlineStr"><is><t>&lol9;</t></is>'
+                                 "</c></row>"]))
+    with zipfile.ZipFile(io.BytesIO(frame)) as zf:
+        members = {name: zf.read(name) for name in zf.namelist()}
+    members[bombs.SHEET] = members[bombs.SHEET].replace(b"<worksheet", entities.encode() + b"<worksheet", 1)
+    assert "kan niet gelezen worden" in str(rejected(les, _zip(members), "uitgaven.xlsx"))
