@@ -189,9 +189,9 @@ def _reset_sequence(table) -> None:
     (pk,) = table.primary_key.columns
     if not pk.autoincrement or pk.type.python_type is not int:
         return
-    db.session.execute(text(f"SELECT setval(pg_get_serial_sequence(:table, :column), "
-                            f"COALESCE(MAX({pk.name}), 1), MAX({pk.name}) IS NOT NULL) FROM {table.name}"),
-                       {"table": table.name, "column": pk.name})
+    highest = func.max(pk)
+    db.session.execute(select(func.setval(func.pg_get_serial_sequence(table.name, pk.name),
+                                          func.coalesce(highest, 1), highest.is_not(None))).select_from(table))
 
 
 def _verify_chain(zf: zipfile.ZipFile, manifest: dict, log_copy: Path) -> str:
