@@ -160,7 +160,7 @@ def read_sheet(filename: str, data: bytes) -> RawSheet:
                     "The sheet has more than %(limit)s rows, blank rows included. Delete the empty rows below "
                     "your lines (or copy your lines into the template) and import again. Nothing was saved.",
                     limit=formatting.number(MAX_SHEET_ROWS)))
-            if all(_blank(v) for v in values):
+            if values.count(None) == len(values) or all(_blank(v) for v in values):  # the first test is fast
                 continue
             if not header_row:
                 header_row = number
