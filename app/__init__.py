@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import formatting, i18n, limiter
+from . import formatting, guards, i18n, limiter
 from .config import Config
 from .errors import DomainError, NotFound, PermissionDenied
 from .extensions import csrf, db, login_manager, migrate
@@ -26,6 +26,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(_migrations_dir(app)))
     csrf.init_app(app)
     limiter.init_app(app)
+    guards.init_app(app)  # before the blueprints: their <int:...> ids are bounded
     i18n.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -39,6 +40,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .auth.routes import bp as auth_bp
     from .claims.routes import bp as claims_bp
     from .cli import register_cli
+    from .cli_operations import register_operations_cli
     from .documents.routes import bp as documents_bp
     from .expenditures.routes import bp as expenditures_bp
     from .fund.public import bp as fund_public_bp
@@ -52,6 +54,7 @@ def create_app(overrides: dict | None = None) -> Flask:
                       fund_bp, fund_public_bp):
         app.register_blueprint(blueprint)
     register_cli(app)
+    register_operations_cli(app)
     init_statements(app)
 
     @login_manager.user_loader

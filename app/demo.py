@@ -35,7 +35,7 @@ from .services import setup
 from .services.accounts import create_user, grant_membership
 from .services.audit import Actor
 
-DEMO_PASSWORD = "cofund-demo-2026"
+DEMO_PASSWORD = "cofund-demo-2026"  # nosec B105  # the published demo password (README), for demo data only
 
 # Short names for the category kinds in the tables below.
 S, OFF, T, E, Q, G = (CategoryKind.STAFF, CategoryKind.OFFICE, CategoryKind.TRAVEL, CategoryKind.EXTERNAL,

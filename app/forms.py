@@ -18,6 +18,7 @@ class MoneyField(StringField):
         self.raw = valuelist[0] if valuelist else ""
         if not self.raw.strip():
             self.data = None
+            self.raw_data = []  # only spaces is nothing entered: InputRequired then asks for the amount
             return
         try:
             self.data = parse_money(self.raw, allow_negative=self.allow_negative)

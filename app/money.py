@@ -22,6 +22,7 @@ from .i18n import gettext as _
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
+MAX_AMOUNT = Decimal("1e13")  # ten thousand billion euros: beyond any programme, well within BIGINT cents
 
 
 class MoneyError(ValueError):
@@ -109,12 +110,12 @@ def _ungroup(part: str, sep: str, raw: str) -> str:
 def _check(value: Decimal, raw: str, allow_negative: bool) -> Decimal:
     if not value.is_finite():
         raise MoneyError(_("'%(text)s' is not an amount.", text=raw))
+    if abs(value) >= MAX_AMOUNT:  # before quantize, which fails beyond 28 digits (decimal.InvalidOperation)
+        raise MoneyError(_("'%(text)s' is too large.", text=raw))
     if value != value.quantize(CENT, rounding=ROUND_FLOOR):
         raise MoneyError(_("'%(text)s' has more than two decimals.", text=raw), too_many_decimals=True)
     if value < 0 and not allow_negative:
         raise MoneyError(_("An amount may not be negative."))
-    if abs(value) >= Decimal("1e13"):
-        raise MoneyError(_("'%(text)s' is too large.", text=raw))
     return value.quantize(CENT)
 
 

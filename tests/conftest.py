@@ -10,12 +10,13 @@ import os
 import re
 import shutil
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from app import create_app
 from app.config import normalise_database_url
@@ -24,13 +25,17 @@ from app.extensions import db
 DEMO_PASSWORD = "cofund-demo-2026"
 CHECKPOINT_KEY, CHECKPOINT_LOG = "audit-signing-key.pem", "audit-checkpoints.log"
 PG_URL = os.environ.get("TEST_DATABASE_URL")
+APP_ROLE = os.environ.get("TEST_DATABASE_ROLE") == "app"
 
 
 def pytest_report_header(config):
-    return f"database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite'}"
+    role = " (the app under its production role)" if PG_URL and APP_ROLE else ""
+    return f"database: {'PostgreSQL ' + PG_URL + role if PG_URL else 'SQLite'}"
 
 
 class SQLiteDatabases:
+    app_role = None  # SQLite has no roles
+
     def __init__(self, root: Path):
         self.root = root
 
@@ -53,10 +58,20 @@ class SQLiteDatabases:
 
 
 class PostgresDatabases:
+    """Databases on a PostgreSQL server, owned by the admin role of TEST_DATABASE_URL. The run also has an
+    application role (``app_role``) as production has (app/services/db_roles.py): each template is granted
+    to it by `flask db grant-app-role`; with TEST_DATABASE_ROLE=app the tests connect as it."""
+
     def __init__(self, admin_url: str):
         self.admin_url = make_url(normalise_database_url(admin_url))
         self.engine = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
         self.prefix = f"cofund_t{os.getpid()}_"
+        self.app_role = f"{self.prefix}app"
+        self._exec(f'DROP ROLE IF EXISTS "{self.app_role}"')
+        self._exec(f'CREATE ROLE "{self.app_role}" LOGIN')
+
+    def as_app_role(self, url: str) -> str:
+        return make_url(url).set(username=self.app_role, password=None).render_as_string(hide_password=False)
 
     def url(self, name: str) -> str:
         return self.admin_url.set(database=self.prefix + name).render_as_string(hide_password=False)
@@ -75,6 +90,9 @@ class PostgresDatabases:
         return self.url(name)
 
     def close(self) -> None:
+        # A database that a crashed test left behind still has grants for the role: then keep the role.
+        with suppress(DBAPIError):
+            self._exec(f'DROP ROLE IF EXISTS "{self.app_role}"')
         self.engine.dispose()
 
     def drop(self, name: str) -> None:
@@ -87,6 +105,7 @@ def make_app(url: str, tmp_path: Path, **overrides):
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
         "DOCUMENT_DIR": str(tmp_path / "documents"),
+        "EXPORT_DIR": str(tmp_path / "exports"),  # the files of background exports, each app its own
         # The audit chain's signed checkpoints: each app its own log and key, never the environment's.
         "AUDIT_SIGNING_KEY": None,
         "AUDIT_SIGNING_KEY_FILE": str(tmp_path / CHECKPOINT_KEY),
@@ -115,6 +134,9 @@ def databases(tmp_path_factory):
             if seed:
                 seed_demo(history=history)
                 db.session.commit()
+            if dbs.app_role:  # as production does after every upgrade
+                result = app.test_cli_runner().invoke(args=["db", "grant-app-role", "--role", dbs.app_role])
+                assert result.exit_code == 0, result.output
             db.session.remove()
             db.engine.dispose()
     dbs.document_templates = tmp
@@ -139,7 +161,13 @@ def app(request, databases, tmp_path):
     for file_name in (CHECKPOINT_KEY, CHECKPOINT_LOG):
         if (template_files / file_name).exists():
             shutil.copy2(template_files / file_name, tmp_path / file_name)
-    app = make_app(databases.clone(template, name), tmp_path)
+    url = databases.clone(template, name)
+    # TEST_DATABASE_ROLE=app (.ci/run): the app runs under the production role, not as the tables' owner;
+    # tests marked db_owner (tampering behind the app's back, migrations, restore) keep the owner.
+    if databases.app_role and APP_ROLE and not request.node.get_closest_marker("db_owner"):
+        url = databases.as_app_role(url)
+    app = make_app(url, tmp_path)
+    app.extensions["cofund.test_databases"] = (databases, template, name)
     ctx = app.app_context()
     ctx.push()
     yield app

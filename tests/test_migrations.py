@@ -7,7 +7,7 @@ from sqlalchemy import inspect
 
 from app.extensions import db
 
-pytestmark = pytest.mark.empty_db
+pytestmark = [pytest.mark.empty_db, pytest.mark.db_owner]  # migrations run as the owner
 
 
 def test_schema_from_migrations_matches_the_models(app):

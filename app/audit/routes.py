@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from reports import labels as report_labels
 
 from ..errors import NotFound
+from ..guards import page_number
 from ..i18n import current_language
 from ..i18n import gettext as _
 from ..permissions import can_see_audit_trail, can_verify_chain, project_or_404, require
@@ -35,8 +36,7 @@ def trail_page(code):
     flt, errors = trail.TrailFilter.from_values(request.args)
     for error in errors:
         flash(error, "error")
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and len(page) < 7 else 1
+    page = request.args.get("page", 1, type=page_number)
     labels = history.action_labels()
     lang = current_language()
     return render_template("audit/trail.html", project=project, flt=flt, page=trail.trail_page(project, flt, page),

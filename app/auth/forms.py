@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, SubmitField
+from wtforms import EmailField, PasswordField, RadioField, SelectChoice, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from ..i18n import LANGUAGE_NAMES
@@ -21,5 +21,5 @@ class LogoutForm(FlaskForm):
 class LanguageForm(FlaskForm):
     """The language switcher in the page header (its buttons post ``language``; ``next`` is where to return)."""
 
-    language = RadioField(choices=list(LANGUAGE_NAMES.items()),
+    language = RadioField(choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
                           validators=[DataRequired(_l("Choose Dutch or English."))])

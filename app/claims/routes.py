@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 from ..auth.routes import current_actor
 from ..errors import DomainError
 from ..extensions import db
+from ..guards import db_id, db_ids
 from ..i18n import gettext as _
 from ..i18n import ngettext
 from ..models import (
@@ -39,10 +40,10 @@ def index(code):
 @login_required
 def create(code):
     project = project_or_404(current_user, code)
-    partner = require_partner(current_user, db.session.get(Partner, request.form.get("partner_id", type=int)),
-                              project)
+    partner_id = request.form.get("partner_id", type=db_id)
+    partner = require_partner(current_user, db.session.get(Partner, partner_id) if partner_id else None, project)
     ok, claim = commit_or_explain(
-        lambda: svc.create_claim(current_actor(), current_user, partner, request.form.get("period_id", type=int)),
+        lambda: svc.create_claim(current_actor(), current_user, partner, request.form.get("period_id", type=db_id)),
         _("Claim created: add the expenditures of the period and submit it."))
     if not ok:
         return redirect(url_for("claims.index", code=code))
@@ -68,7 +69,7 @@ def _act(code, claim_id, action, success):
 @bp.post("/<code>/claims/<int:claim_id>/lines")
 @login_required
 def add_lines(code, claim_id):
-    ids = [int(i) for i in request.form.getlist("expenditure_ids") if i.isdigit()]
+    ids = db_ids(request.form.getlist("expenditure_ids"))
     return _act(code, claim_id, lambda c: svc.add_lines(current_actor(), current_user, c, ids),
                 ngettext("%(num)d expenditure added.", "%(num)d expenditures added.", len(ids)))
 

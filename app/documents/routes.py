@@ -2,6 +2,7 @@
 from flask import Blueprint, flash, redirect, send_file, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import FileStorage
 from wtforms import MultipleFileField
 
 from ..auth.routes import current_actor
@@ -33,8 +34,9 @@ def upload(code, expenditure_id):
             for error in errors:
                 flash(str(error), "error")
         return redirect(detail)
-    # A file input left empty still sends one part, without a file name (a FileStorage is falsy then).
-    files = [f for f in (form.files.data or []) if f]
+    # A file input left empty still sends one part, without a file name (a FileStorage is falsy then); a
+    # part whose file name is only a line break arrives as text, not as a file: neither is an upload.
+    files = [f for f in (form.files.data or []) if isinstance(f, FileStorage) and f]
     try:
         links = documents.attach(current_actor(), current_user, exp, files)
     except (NotFound, PermissionDenied):

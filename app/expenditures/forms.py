@@ -4,6 +4,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..forms import MoneyField
 from ..i18n import lazy_gettext as _l
+from ..services.expenditures.rules import TEXT_LIMITS
 
 
 class ExpenditureForm(FlaskForm):
@@ -11,14 +12,16 @@ class ExpenditureForm(FlaskForm):
     category_id = SelectField(_l("Cost category"), coerce=int,
                               validators=[InputRequired(_l("Choose a cost category."))])
     period_id = SelectField(_l("Reporting period"), coerce=int, validators=[InputRequired(_l("Choose a period."))])
-    internal_ref = StringField(_l("Internal reference"), validators=[Optional(), Length(max=60)])
-    supplier = StringField(_l("Supplier"), validators=[DataRequired(_l("Enter the supplier.")), Length(max=200)])
+    internal_ref = StringField(_l("Internal reference"),
+                               validators=[Optional(), Length(max=TEXT_LIMITS["internal_ref"])])
+    supplier = StringField(_l("Supplier"), validators=[DataRequired(_l("Enter the supplier.")),
+                                                       Length(max=TEXT_LIMITS["supplier"])])
     invoice_number = StringField(_l("Invoice number"), validators=[DataRequired(_l("Enter the invoice number.")),
-                                                                   Length(max=60)])
+                                                                   Length(max=TEXT_LIMITS["invoice_number"])])
     invoice_date = DateField(_l("Invoice date"), validators=[InputRequired(_l("Enter the invoice date."))])
     payment_date = DateField(_l("Payment date"), validators=[InputRequired(_l("Enter the payment date."))])
     description = TextAreaField(_l("Description"), validators=[DataRequired(_l("Enter a description.")),
-                                                               Length(max=2000)])
+                                                               Length(max=TEXT_LIMITS["description"])])
     gross_amount = MoneyField(_l("Gross amount (incl. VAT)"),
                               validators=[InputRequired(_l("Enter the gross amount."))])
     vat_amount = MoneyField(_l("VAT amount"), validators=[InputRequired(_l("Enter the VAT (0 if there is none)."))])

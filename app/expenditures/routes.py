@@ -5,6 +5,7 @@ from .. import formatting
 from ..auth.routes import current_actor
 from ..errors import DomainError
 from ..extensions import db
+from ..guards import db_id, page_number
 from ..i18n import gettext as _
 from ..models import Expenditure, ExpenditureStatus, Partner, Project
 from ..permissions import can_register_for, project_or_404, require
@@ -31,8 +32,8 @@ def registrable_partners(project: Project) -> list[Partner]:
 def index(code):
     project = project_or_404(current_user, code)
     partners = budget.partners_of(current_user, project)
-    listing = svc.expenditure_list(current_user, project, request.args.get("partner", type=int),
-                                   request.args.get("status", "active"), request.args.get("page", 1, type=int),
+    listing = svc.expenditure_list(current_user, project, request.args.get("partner", type=db_id),
+                                   request.args.get("status", "active"), request.args.get("page", 1, type=page_number),
                                    partners)
     return render_template("expenditures/index.html", project=project, listing=listing, partners=partners,
                            can_register=bool(registrable_partners(project)))
@@ -76,7 +77,7 @@ def create(code):
     form = ExpenditureForm()
     _fill_choices(form, project, partners)
     if request.method == "GET":
-        form.partner_id.data = request.args.get("partner", type=int) or partners[0].id
+        form.partner_id.data = request.args.get("partner", type=db_id) or partners[0].id
         chosen = next((p for p in partners if p.id == form.partner_id.data), partners[0])
         form.vat_recoverable.data = chosen.vat_recoverable
     if form.validate_on_submit():

@@ -55,7 +55,7 @@ def score(code, action_id):
         scores = {}
         for criterion in action.call.criteria:
             raw = request.form.get(f"score_{criterion.id}", "")
-            value = int(raw) if raw.isdigit() and len(raw) < 4 else None
+            value = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 4 else None  # not "²"
             scores[criterion.id] = (value, request.form.get(f"comment_{criterion.id}", "")[:2000])
         commit_or_explain(lambda: assessment.score(current_actor(), current_user, action, scores),
                           _("Your scores are recorded."))

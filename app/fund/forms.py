@@ -10,6 +10,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     MultipleFileField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -20,6 +21,7 @@ from wtforms import (
 from wtforms.validators import Optional
 
 from ..forms import MoneyField
+from ..guards import db_id_or_none
 from ..i18n import lazy_gettext as _l
 from ..models import OrgType
 
@@ -106,7 +108,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 class FundForm(FlaskForm):
     name = StringField(_l("Name of the fund"))
-    managing_partner_id = SelectField(_l("Managing partner"), coerce=int, validate_choice=False)
+    managing_partner_id = SelectField(_l("Managing partner"), coerce=db_id_or_none, validate_choice=False)
     ceiling = MoneyField(_l("Ceiling"))
     max_per_action = MoneyField(_l("Maximum per action"))
     cost_types = MultiCheckboxField(_l("Eligible cost types"), validate_choice=False)
@@ -139,7 +141,8 @@ class DeclarationForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    decision = SelectField(_l("Decision"), choices=[("approve", _l("approve")), ("reject", _l("reject"))],
+    decision = SelectField(_l("Decision"), choices=[SelectChoice("approve", _l("approve")),
+                                                    SelectChoice("reject", _l("reject"))],
                            validate_choice=False)
     amount = MoneyField(_l("Approved amount"), validators=[Optional()])
     meeting_date = PlainDateField(_l("Date of the selection meeting"), validators=[Optional()])

@@ -2,9 +2,11 @@
 behind an application's private status link (its status, the questions and answers, the final report).
 Rate-limited (app/limiter.py) and CSRF-protected like every form."""
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from werkzeug.datastructures import FileStorage
 
 from ..errors import DomainError, NotFound
 from ..extensions import db
+from ..guards import db_id
 from ..i18n import gettext as _
 from ..limiter import limiter, rate
 from ..models import ReportKind
@@ -105,7 +107,10 @@ def answer(token):
     action = applications.action_for_token(token)
     form = AnswerForm()
     if form.validate_on_submit():
-        question_id = int(form.question_id.data) if (form.question_id.data or "").isdigit() else None
+        try:
+            question_id = db_id(form.question_id.data or "")
+        except ValueError:
+            question_id = None
         commit_or_explain(lambda: svc.answer(applicant(), action, question_id, form.text.data),
                           _("Thank you: your answer was sent."))
     else:
@@ -123,8 +128,10 @@ def report(token):
             for error in errors:
                 flash(error, "error")
         return _private(redirect(url_for("fund_public.status", token=token) + "#report"))
-    files = [(ReportKind.ATTENDANCE, f) for f in (form.attendance.data or []) if f] + \
-            [(ReportKind.PHOTO, f) for f in (form.photos.data or []) if f]
+    # as for evidence (app/documents/routes.py): an empty file input, or a part whose file name is only a line
+    # break (it arrives as text), is no upload
+    files = [(ReportKind.ATTENDANCE, f) for f in (form.attendance.data or []) if isinstance(f, FileStorage) and f] \
+        + [(ReportKind.PHOTO, f) for f in (form.photos.data or []) if isinstance(f, FileStorage) and f]
     commit_or_explain(lambda: svc.submit_report(applicant(), action, form.participants.data, form.summary.data,
                                                 files),
                       _("Thank you: your final report was received."))

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from ..auth.routes import current_actor
 from ..errors import NotFound
+from ..guards import db_id
 from ..i18n import gettext as _
 from ..models import ActionStatus, OrgType, Project
 from ..models.fund import ELIGIBLE_COST_TYPES
@@ -33,7 +34,7 @@ def index(code):
     page = queries.fund_page(project)
     if page is None:
         return render_template("fund/no_fund.html", project=project)
-    filters = register.RegisterFilters.parse(request.args.get("status"), request.args.get("call", type=int),
+    filters = register.RegisterFilters.parse(request.args.get("status"), request.args.get("call", type=db_id),
                                              request.args.get("country"), request.args.get("type"))
     return render_template("fund/register.html", project=project, page=page, filters=filters,
                            reg=register.fund_register(current_user, project, filters), statuses=list(ActionStatus),

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from ..auth.routes import current_actor
 from ..errors import DomainError, NotFound
+from ..guards import db_id, db_ids
 from ..i18n import gettext as _
 from ..models import PaymentRequest, Project
 from ..models.types import utcnow
@@ -54,7 +55,7 @@ def _act(code, action, success, request_id=None):
 @bp.post("/<code>/payments")
 @login_required
 def create(code):
-    ids = [int(i) for i in request.form.getlist("claim_ids") if i.isdigit()]
+    ids = db_ids(request.form.getlist("claim_ids"))
     return _act(code, lambda p: svc.create_request(current_actor(), current_user, p, ids),
                 _("Payment request made."))
 
@@ -86,6 +87,6 @@ def transfer(code, request_id):
     def action(project):
         pr = svc.request_or_404(current_user, project, request_id)
         return svc.record_transfer(current_actor(), current_user, project, pr,
-                                   request.form.get("partner_id", type=int), _date("transfer_date"),
+                                   request.form.get("partner_id", type=db_id), _date("transfer_date"),
                                    parse_money(request.form.get("amount", "")))
     return _act(code, action, _("Transfer recorded."), request_id)

@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 from .. import formatting
 from ..auth.routes import current_actor
 from ..extensions import db
+from ..guards import db_id
 from ..i18n import gettext as _
 from ..models import Partner, Project
 from ..permissions import can_edit_budget, project_or_404, require, require_partner
@@ -55,8 +56,8 @@ def edit_budget(code, partner_id):
     form.period_id.choices = [(p.id, f"{p.label} ({formatting.date_range(p.start_date, p.end_date)})")
                               for p in periods]
     if request.method == "GET":
-        form.category_id.data = request.args.get("category", type=int)
-        form.period_id.data = request.args.get("period", type=int)
+        form.category_id.data = request.args.get("category", type=db_id)
+        form.period_id.data = request.args.get("period", type=db_id)
         pb = budget.partner_budget(partner)
         line = pb.cells.get((form.category_id.data, form.period_id.data))
         if line is not None:

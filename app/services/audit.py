@@ -3,6 +3,7 @@ verification of the hash chain against the newest checkpoint."""
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -90,6 +91,17 @@ def serialise(*objects) -> None:
             db.session.refresh(obj)
 
 
+def _address(ip: str | None) -> str | None:
+    """The client address as the trail keeps it: an IP address as such; anything else (a forged
+    X-Forwarded-For behind PROXY_FIX, say) cut to the column's 45 characters, without NUL, not refused."""
+    if not ip:
+        return None
+    try:
+        return str(ipaddress.ip_address(ip))
+    except ValueError:
+        return ip.replace("\x00", "")[:45] or None
+
+
 def record(actor: Actor, action: str, *, role: str = "", object_type: str | None = None,
            object_id=None, project_id: int | None = None, before: dict | None = None,
            after: dict | None = None) -> AuditEvent:
@@ -112,7 +124,7 @@ def record(actor: Actor, action: str, *, role: str = "", object_type: str | None
         project_id=project_id,
         before=None if before is None else canonical_json(before),
         after=None if after is None else canonical_json(after),
-        ip=actor.ip,
+        ip=_address(actor.ip),
         prev_hash=prev_hash,
     )
     ev.hash = compute_hash(prev_hash, ev)
@@ -228,11 +240,12 @@ def _link_problem(ev: AuditEvent, expected_seq: int, prev_hash: str) -> Note | N
     return None
 
 
-def verify_chain(batch: int = 1000) -> ChainReport:
+def verify_chain(batch: int = 1000, log_path: str | None = None) -> ChainReport:
     """Walk the whole chain in order, name the first broken link, and compare the chain with the newest
-    signed checkpoint. The log is read first: every checkpoint in it was written after its transaction
-    committed, so the walk that follows sees at least the events it covers."""
-    reading = checkpoints.read_log(current_app.config["AUDIT_CHECKPOINT_LOG"],
+    signed checkpoint (of the configured log, or of ``log_path``: a restore checks the backup's). The log is
+    read first: every checkpoint in it was written after its transaction committed, so the walk that follows
+    sees at least the events it covers."""
+    reading = checkpoints.read_log(log_path or current_app.config["AUDIT_CHECKPOINT_LOG"],
                                    checkpoints.signer_for(current_app))
     target = reading.newest.count if reading.newest else None
     prev_hash, count, broken_seq, reason, hash_at_target = GENESIS_HASH, 0, None, "", None

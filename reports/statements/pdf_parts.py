@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # nosec B406  # escapes text for reportlab's markup; parses no XML
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm

@@ -39,6 +39,7 @@ def test_events_append_to_a_hash_chain(app):
     assert report.ok and report.count == 2 and report.head == second.hash
 
 
+@pytest.mark.db_owner  # tampers as the owner would, behind the application's back
 @pytest.mark.parametrize("statement", [
     "UPDATE audit_event SET action = 'x'",
     "DELETE FROM audit_event",
@@ -60,6 +61,7 @@ def _drop_triggers():
         db.session.execute(text("DROP TRIGGER audit_event_no_delete"))
 
 
+@pytest.mark.db_owner  # tampers as the owner would, behind the application's back
 def test_tampering_behind_the_applications_back_is_detected(app):
     for i in range(5):
         audit.record(Actor.system(), "thing.changed", object_id=i, after={"amount": f"{i}.00"})
@@ -73,6 +75,7 @@ def test_tampering_behind_the_applications_back_is_detected(app):
     assert "altered" in report.reason
 
 
+@pytest.mark.db_owner  # tampers as the owner would, behind the application's back
 def test_deleted_event_is_detected(app):
     for i in range(4):
         audit.record(Actor.system(), "thing.changed", object_id=i)
@@ -84,6 +87,7 @@ def test_deleted_event_is_detected(app):
     assert not report.ok and report.broken_seq == 3 and "missing" in report.reason
 
 
+@pytest.mark.db_owner  # tampers as the owner would, behind the application's back
 def test_cli_verify_reports_ok_and_broken(app):
     runner = app.test_cli_runner()
     audit.record(Actor.system(), "thing.created")
@@ -182,6 +186,7 @@ def test_a_rolled_back_savepoint_takes_its_events_out_of_the_checkpoint(app):
     assert verify_chain().ok
 
 
+@pytest.mark.db_owner  # tampers as the owner would, behind the application's back
 def test_deleting_the_newest_events_is_detected_by_the_checkpoint(app):
     for i in range(5):
         audit.record(Actor.system(), "thing.changed", object_id=i)
@@ -200,6 +205,7 @@ def test_deleting_the_newest_events_is_detected_by_the_checkpoint(app):
             "the database holds 2") in result.output
 
 
+@pytest.mark.db_owner  # tampers as the owner would, behind the application's back
 def test_a_recomputed_chain_is_detected_by_the_checkpoint(app):
     for i in range(5):
         audit.record(Actor.system(), "thing.changed", object_id=i, after={"amount": f"{i}.00"})

@@ -57,10 +57,26 @@ def test_parse_accepts_dutch_and_english(text, expected):
     ("-", "geen bedrag"),
     ("1,234.567", "meer dan twee decimalen"),
     ("99999999999999", "te groot"),
+    ("1" * 30, "te groot"),                          # past decimal's 28 digits: InvalidOperation before
+    ("-" + "9" * 40 + ",00", "te groot"),
+    ("1" * 27 + ",123", "dubbelzinnig"),
+    ("111.111.111.111.111.111.111.111.111.111", "te groot"),
 ])
 def test_parse_refuses_bad_or_ambiguous_input_with_a_dutch_message(text, fragment):
     with pytest.raises(MoneyError, match=fragment):
         parse_money(text)
+
+
+@pytest.mark.parametrize("value", [Decimal("1E+300"), Decimal("-1E+300"), Decimal("1" * 40), 10**40])
+def test_huge_numbers_from_a_spreadsheet_are_too_large_not_an_error(value):
+    with pytest.raises(MoneyError, match="te groot"):
+        parse_money(value, allow_negative=True)
+
+
+@given(st.integers(min_value=14, max_value=500))
+def test_any_number_of_digits_is_a_message(digits):
+    with pytest.raises(MoneyError, match="te groot"):
+        parse_money("7" * digits)
 
 
 def test_negative_allowed_only_when_asked():

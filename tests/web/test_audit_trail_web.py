@@ -132,6 +132,7 @@ def test_the_budget_page_has_its_history(client):
     assert "Fien Financiën" in history
 
 
+@pytest.mark.db_owner  # tampers as the owner would, behind the application's back
 def test_the_chain_page_says_what_broke_in_the_readers_language_and_the_cli_in_english(client, app):
     """verify_chain words its findings in English for `flask audit verify`; the page says them in the language
     of whoever reads it (not of whoever ran the verification)."""

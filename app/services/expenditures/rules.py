@@ -16,6 +16,8 @@ from ...money import ZERO
 
 FIELDS = ("category_id", "period_id", "internal_ref", "supplier", "invoice_number", "invoice_date",
           "payment_date", "description", "gross_amount", "vat_amount", "vat_recoverable", "declared_amount")
+# The longest text of each field, for the form (its Length validators) and the import alike.
+TEXT_LIMITS = {"internal_ref": 60, "supplier": 200, "invoice_number": 60, "description": 2000}
 
 
 @dataclass
@@ -86,6 +88,12 @@ def validate(data: ExpenditureData, partner: Partner, lookups: ProjectLookups) -
                         ("description", _("Description"))):
         if not (getattr(data, name) or "").strip():
             errors.append((name, _("%(field)s is required.", field=label)))
+    for name, label in (("supplier", _("Supplier")), ("invoice_number", _("Invoice number")),
+                        ("description", _("Description")), ("internal_ref", _("Internal reference"))):
+        length = len(getattr(data, name) or "")
+        if length > TEXT_LIMITS[name]:  # the columns' sizes: every way in (form, import, fund invoice) is bound
+            errors.append((name, _("%(field)s is too long: at most %(limit)s characters, here %(length)s.",
+                                   field=label, limit=TEXT_LIMITS[name], length=length)))
     if data.payment_date and not (project.eligibility_start <= data.payment_date <= project.eligibility_end):
         errors.append(("payment_date", _(
             "The payment date %(paid)s lies outside the eligibility period (%(period)s).",

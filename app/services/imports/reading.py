@@ -18,6 +18,11 @@ from ...i18n import current_language
 from ...i18n import gettext as _
 
 MAX_ROWS = 20_000
+# Rows read from the sheet, blank rows included: a file of 3 million blank rows is refused after these.
+MAX_SHEET_ROWS = MAX_ROWS + 1_000
+# Columns read from each row: the template's dozen with room for the user's own; a cell further right (up to
+# XFD, column 16,384) is never read, so a row that touches it costs no more than one that does not.
+MAX_COLUMNS = 50
 
 
 @dataclass(frozen=True, order=True)
@@ -92,6 +97,8 @@ def _iter_xlsx(data: bytes) -> Iterator[tuple[int, tuple]]:
     if data[:4] != b"PK\x03\x04":
         raise ImportRejected(_("This file is not an Excel workbook (.xlsx), even though its name ends in .xlsx. "
                                "Save it in Excel as 'Excel Workbook (.xlsx)' or as 'CSV UTF-8'."))
+    from .zipcheck import check_xlsx_zip  # it raises ImportRejected, defined here
+    check_xlsx_zip(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds (zip, XML, key errors) for a damaged file
@@ -108,7 +115,7 @@ def _iter_xlsx(data: bytes) -> Iterator[tuple[int, tuple]]:
         if hasattr(sheet, "reset_dimensions"):
             sheet.reset_dimensions()  # the stored size may be wrong; read until the last row
         try:
-            yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+            yield from enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1)
         except Exception:
             raise ImportRejected(_("This Excel workbook cannot be read (damaged). Open the file in Excel and save "
                                    "it again as 'Excel Workbook (.xlsx)'.")) from None
@@ -136,7 +143,8 @@ def _iter_csv(data: bytes) -> Iterator[tuple[int, tuple]]:
         widths = {d: len(next(csv.reader([first], delimiter=d), [])) for d in (";", ",")}
         delimiter = ";" if widths[";"] >= widths[","] else ","
     try:
-        yield from enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True), start=1)
+        rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        yield from enumerate((row[:MAX_COLUMNS] for row in rows), start=1)
     except csv.Error as error:
         raise ImportRejected(_("This CSV file is not well formed: %(error)s.", error=error)) from None
 
@@ -151,7 +159,12 @@ def read_sheet(filename: str, data: bytes) -> RawSheet:
     header_row, columns, rows = 0, {}, []
     try:
         for number, values in source:
-            if all(_blank(v) for v in values):
+            if number > MAX_SHEET_ROWS:
+                raise ImportRejected(_(
+                    "The sheet has more than %(limit)s rows, blank rows included. Delete the empty rows below "
+                    "your lines (or copy your lines into the template) and import again. Nothing was saved.",
+                    limit=formatting.number(MAX_SHEET_ROWS)))
+            if values.count(None) == len(values) or all(_blank(v) for v in values):  # the first test is fast
                 continue
             if not header_row:
                 header_row = number

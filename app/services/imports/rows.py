@@ -10,12 +10,12 @@ from ...i18n import current_language, ngettext
 from ...i18n import gettext as _
 from ...models import Partner
 from ..expenditures import ExpenditureData, ProjectLookups, validate
+from ..expenditures.rules import TEXT_LIMITS
 from .cells import CellError, _amount, _date, _Resolver, _text, _yes_no
 from .reading import ImportRejected, RawSheet, RowError, _blank, clean_filename, read_sheet
 
 _COLUMN_ORDER = {c.key: i for i, c in enumerate(COLUMNS)}
 _EXAMPLE_MARKERS = tuple(EXAMPLE_MARKERS.values())  # the example row of a template in either language
-TEXT_LIMITS = {"internal_ref": 60, "supplier": 200, "invoice_number": 60}
 # The import column of each field of ExpenditureData (the fields validate() names).
 _FIELD_COLUMNS = {"category_id": "category", "period_id": "period", "gross_amount": "gross", "vat_amount": "vat",
                   "declared_amount": "declared"}
@@ -55,6 +55,11 @@ def _check_row(number: int, values: tuple, sheet: RawSheet, partner: Partner, lo
 
     def text(key) -> str:
         value = _text(cell(key))
+        if "\x00" in value:  # PostgreSQL cannot store it; the web forms refuse it too (app/guards.py)
+            problems.setdefault(key, []).append(_(
+                "%(column)s contains an invisible NUL character (code 0), which cannot be stored: delete it.",
+                column=header(key)))
+            value = value.replace("\x00", "")
         limit = TEXT_LIMITS.get(key)
         if limit and len(value) > limit:
             problems.setdefault(key, []).append(_("%(field)s is too long: at most %(limit)s characters, here "

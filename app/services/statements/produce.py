@@ -16,6 +16,7 @@ from reports.statements import FORMATS, KINDS, Header, build, file_name
 
 from ...errors import DomainError, NotFound, PermissionDenied
 from ...extensions import db
+from ...guards import db_id
 from ...i18n import gettext as _
 from ...models import Claim, ClaimLine, Project, User
 from ...models.claim import FINAL_STATES
@@ -54,9 +55,10 @@ class Spec:
             raise DomainError(_("Unknown language %(lang)s; choose nl or en.", lang=lang))
         claim_id = None
         if kind in CLAIM_KINDS:
-            if claim is None or not str(claim).isdigit() or len(str(claim)) > 9:
-                raise DomainError(_("A %(kind)s needs a claim number (--claim).", kind=kind))
-            claim_id = int(claim)
+            try:
+                claim_id = db_id(claim if claim is not None else "")
+            except ValueError:
+                raise DomainError(_("A %(kind)s needs a claim number (--claim).", kind=kind)) from None
         elif claim is not None:
             raise DomainError(_("A %(kind)s is not about one claim: leave out the claim number.", kind=kind))
         day = None

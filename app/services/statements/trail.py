@@ -11,6 +11,7 @@ from sqlalchemy import distinct, func, select
 from reports.statements import AuditExtract, AuditScope, EventRow, Header
 
 from ...extensions import db
+from ...guards import db_id
 from ...i18n import gettext as _
 from ...models import AuditEvent, Project, User
 from .. import history
@@ -22,6 +23,14 @@ BATCH = 1000
 # The kinds of object a project's events are about (each named in reports/labels.py).
 OBJECT_TYPES = ("claim", "expenditure", "payment_request", "budget_line", "partner", "project", "reporting_period",
                 "membership", "expenditure_import", "fund", "fund_call", "fund_action")
+
+
+def _id_or_none(raw: str) -> int | None:
+    """A database id from a filter value (app/guards.py: ASCII digits, within INTEGER), else None."""
+    try:
+        return db_id(raw)
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -54,7 +63,7 @@ class TrailFilter:
             errors.append(_("The start date lies after the end date; the dates were swapped."))
             date_from, date_to = date_to, date_from
         user_raw = (values.get("user") or "").strip()
-        user_id = int(user_raw) if user_raw.isdigit() and len(user_raw) < 10 else None
+        user_id = _id_or_none(user_raw)
         if user_raw and user_id is None:
             errors.append(_("Choose a user from the list."))
         action = (values.get("action") or "").strip() or None
@@ -66,7 +75,7 @@ class TrailFilter:
         if object_type and object_type not in OBJECT_TYPES:
             errors.append(_("Choose a kind of object from the list."))
             object_type = object_id = None
-        if object_id and not (object_id.isdigit() and len(object_id) < 10):
+        if object_id and _id_or_none(object_id) is None:
             errors.append(_("An object number is a whole number."))
             object_id = None
         if object_id and not object_type:
