@@ -44,6 +44,11 @@ def _tables(lang: str) -> dict[str, dict[str, str]]:
                  "auditor": _("auditor"), "system": _("system"), "user": _("user"),
                  "anonymous": _("not signed in"), "applicant": _("applicant")},
         "yes_no": {"yes": _("yes"), "no": _("no")},
+        "action_status": {
+            "submitted": _("submitted"), "in_assessment": _("in assessment"), "approved": _("approved"),
+            "rejected": _("rejected"), "executed": _("executed"), "reported": _("reported"), "closed": _("closed")},
+        "org_type": {"school": _("school"), "company": _("company"), "institution": _("institution"),
+                     "association": _("association"), "public_body": _("public body")},
         "object_type": {
             "claim": _("claim"), "expenditure": _("expenditure"), "payment_request": _("payment request"),
             "budget_line": _("budget line"), "partner": _("partner"), "project": _("project"), "user": _("user"),
@@ -85,3 +90,13 @@ def yes_no(value: bool, lang: str) -> str:
 
 def object_type(value: str | None, lang: str) -> str:
     return _tables(lang)["object_type"].get(value, value) if value else ""
+
+
+def action_status(value: str, lang: str) -> str:
+    """The state of an action of the small-grants fund."""
+    return _tables(lang)["action_status"].get(value, value)
+
+
+def org_type(value: str, lang: str) -> str:
+    """The kind of organisation that applies to the small-grants fund."""
+    return _tables(lang)["org_type"].get(value, value)

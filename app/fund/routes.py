@@ -14,6 +14,7 @@ from ..services import budget
 from ..services.fund import queries, register
 from ..services.fund import setup as fund_setup
 from ..services.fund.common import fund_of, today
+from ..services.statements import fund as statement_filters
 from ..views import commit_or_explain
 from . import forms
 
@@ -37,6 +38,7 @@ def index(code):
     filters = register.RegisterFilters.parse(request.args.get("status"), request.args.get("call", type=db_id),
                                              request.args.get("country"), request.args.get("type"))
     return render_template("fund/register.html", project=project, page=page, filters=filters,
+                           download_args=statement_filters.filter_values(filters),
                            reg=register.fund_register(current_user, project, filters), statuses=list(ActionStatus),
                            org_types=list(OrgType))
 

@@ -11,7 +11,10 @@ from decimal import Decimal
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from reports import labels
+
 from ..extensions import db
+from ..i18n import current_language
 from ..i18n import gettext as _
 from ..money import Money
 from .expenditure import Document
@@ -29,8 +32,7 @@ class OrgType(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"school": _("school"), "company": _("company"), "institution": _("institution"),
-                "association": _("association"), "public_body": _("public body")}[self.value]
+        return labels.org_type(self.value, current_language())
 
 
 class CostType(enum.StrEnum):
@@ -64,9 +66,7 @@ class ActionStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"submitted": _("submitted"), "in_assessment": _("in assessment"), "approved": _("approved"),
-                "rejected": _("rejected"), "executed": _("executed"), "reported": _("reported"),
-                "closed": _("closed")}[self.value]
+        return labels.action_status(self.value, current_language())
 
 
 # The states in which an action holds (part of) the fund: approved and not released by closing.

@@ -38,8 +38,14 @@ def _fail(message: str) -> None:
 @click.option("--user", "user_email", help="Events of this user, by e-mail address (audit-extract)")
 @click.option("--action", help="Events of this action, e.g. claim.certified (audit-extract)")
 @click.option("--object", "object_ref", help="Events of one object, TYPE:ID, e.g. claim:4 (audit-extract)")
+@click.option("--status", help="Actions in this state, e.g. approved (fund-register)")
+@click.option("--call", "call_id", help="Actions of this call, by its number (fund-register)")
+@click.option("--country", help="Actions of organisations in BE or NL (fund-register)")
+@click.option("--org-type", help="Actions of this type of organisation, e.g. school (fund-register)")
+@click.option("--without-personal-data", is_flag=True,
+              help="Leave out the applicants' contact persons, e.g. to publish the register (fund-register)")
 def export_statement(project_code, kind, fmt, lang, out, claim_id, at, date_from, date_to, user_email, action,
-                     object_ref):
+                     object_ref, status, call_id, country, org_type, without_personal_data):
     """Write one statement to a file; the export is recorded in the audit trail."""
     project = db.session.scalar(select(Project).where(Project.code == project_code))
     if project is None:
@@ -62,7 +68,10 @@ def export_statement(project_code, kind, fmt, lang, out, claim_id, at, date_from
     if not target.parent.exists():
         _fail(f"the folder {target.parent} does not exist.")
     try:
-        spec = Spec.parse(kind, fmt, lang, claim=claim_id, at=at, events=events or None)
+        register = {"status": status, "call": call_id, "country": country, "type": org_type}
+        register = {k: v for k, v in register.items() if v}
+        spec = Spec.parse(kind, fmt, lang, claim=claim_id, at=at, events=events or None, fund_filters=register or None,
+                          personal=not without_personal_data)
         total = rows_to_write(project, spec)
         if sys.stderr.isatty() and total:
             with click.progressbar(length=total, label=f"{kind} ({fmt})", file=sys.stderr) as bar:

@@ -1,5 +1,6 @@
-"""Statements: a claim's statement and certificate downloaded from the claim's page; project-wide
-statements made in the background, with a progress page and the file offered when ready."""
+"""Statements: a claim's statement and certificate downloaded from the claim's page, the fund register from
+the register page; project-wide statements made in the background, with a progress page and the file offered
+when ready."""
 from __future__ import annotations
 
 import io
@@ -15,8 +16,9 @@ from ..extensions import db
 from ..i18n import current_language
 from ..i18n import gettext as _
 from ..permissions import project_or_404
+from ..services.statements import fund as fund_data
 from ..services.statements import jobs
-from ..services.statements.produce import CLAIM_KINDS, Spec, make, record_download
+from ..services.statements.produce import INLINE_KINDS, Spec, make, record_download
 from ..views import commit_or_explain
 
 bp = Blueprint("statements", __name__, url_prefix="/projects")
@@ -56,6 +58,24 @@ def claim_statement(code, claim_id, kind, fmt):
     return _send(content, filename, fmt)
 
 
+@bp.get("/<code>/fund/register.<any(xlsx, pdf):fmt>")
+@login_required
+def fund_register(code, fmt):
+    """The fund's register as a statement, with the register page's filters (from the query string, as the
+    page reads them) and its rule for personal data; small enough to make in the request, and audited."""
+    project = project_or_404(current_user, code)
+    lang = request.args.get("lang") or current_language()
+    try:
+        spec = Spec.parse("fund-register", fmt, lang if lang in ("nl", "en") else current_language(),
+                          fund_filters=fund_data.filter_values(fund_data.filters_from(request.args)))
+    except DomainError:
+        abort(404)
+    filename, content = make(current_user, project, spec, _who())
+    record_download(current_actor(), current_user, project, spec, filename, content)
+    db.session.commit()
+    return _send(content, filename, fmt)
+
+
 @bp.post("/<code>/exports")
 @login_required
 def create_export(code):
@@ -63,7 +83,7 @@ def create_export(code):
     project = project_or_404(current_user, code)
     form = request.form
     kind = form.get("kind", "")
-    if kind in CLAIM_KINDS:
+    if kind in INLINE_KINDS:
         abort(404)
     events = {name: form[name] for name in EVENT_FIELDS if form.get(name)} if kind == "audit-extract" else None
 

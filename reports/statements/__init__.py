@@ -1,5 +1,6 @@
-"""The four statements (claim statement, verification certificate, project financial report, audit-trail
-extract), each in XLSX and PDF, in Dutch and English: plain data in (:mod:`.data`), bytes out."""
+"""The statements (claim statement, verification certificate, project financial report, audit-trail
+extract, the register of a small-grants fund), each in XLSX and PDF, in Dutch and English: plain data in
+(:mod:`.data`, :mod:`.fund_register`), bytes out."""
 from .common import titles
 from .data import (
     Anchor,
@@ -20,11 +21,21 @@ from .data import (
     Finding,
     Header,
 )
+from .fund_register import (
+    FundFigures,
+    FundRegisterStatement,
+    RegisterLine,
+    RegisterScope,
+    fund_register_pdf,
+    fund_register_xlsx,
+)
 from .names import file_name
 from .pdf_statements import PDF_BUILDERS
 from .xlsx_statements import XLSX_BUILDERS
 
-KINDS = ("claim-statement", "certificate", "financial-report", "audit-extract")
+KINDS = ("claim-statement", "certificate", "financial-report", "audit-extract", "fund-register")
+XLSX_BUILDERS["fund-register"] = fund_register_xlsx
+PDF_BUILDERS["fund-register"] = fund_register_pdf
 FORMATS = ("xlsx", "pdf")
 MIMETYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf"}
 
@@ -43,5 +54,6 @@ def build(kind: str, fmt: str, data, lang: str, progress=None) -> bytes:
 
 __all__ = ["Anchor", "AuditExtract", "AuditScope", "Category", "Certificate", "CheckpointInfo", "ClaimInfo",
            "ClaimLineRow", "ClaimStatement", "CategoryTotal", "DeductionByType", "EventRow", "EvidenceRow",
-           "FinancialReport", "FinancialRow", "Finding", "Header", "FORMATS", "KINDS", "MIMETYPES", "build",
+           "FinancialReport", "FinancialRow", "Finding", "FundFigures", "FundRegisterStatement", "Header",
+           "RegisterLine", "RegisterScope", "FORMATS", "KINDS", "MIMETYPES", "build",
            "file_name", "title"]

@@ -121,7 +121,9 @@ def test_the_managing_partner_sees_the_contact_of_what_it_pays_and_nothing_of_th
     manager()
     login(client, MANAGER, "lang-genoeg-wachtwoord")
     html = client.get("/projects/LES/fund").get_data(as_text=True)
-    assert "Els Peeters" not in html and "Piet de Vries" not in html  # the register: no personal data
+    # the register: the contact persons of the actions it pays for (as on their pages), of no other application
+    assert "Els Peeters" in html and "anja@sas.example" in html
+    assert "Piet de Vries" not in html and "piet@dow.example" not in html and "Jan Janssens" not in html
     page = client.get(f"/projects/LES/fund/actions/{actions['paid'].id}").get_data(as_text=True)
     assert "Els Peeters" in page and "els.peeters@devlieger.be" in page and "+32 9" not in page
     assert 'id="scores"' not in page and 'id="history"' not in page and "Register an invoice" in page \

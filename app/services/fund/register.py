@@ -1,12 +1,16 @@
 """The register of the fund's actions as plain data (numbers, dates, labels): the register page shows it,
 and a statement builder in reports/ can take it as it is (no ORM objects, no Flask in the dataclasses).
 
-Personal data (the applicant's contact person) is filled in only for users who may see it
-(permissions.can_see_applicant_data); for everyone else those fields are None. The fund's totals always
+Personal data (the applicant's contact person) is filled in only where the user may see it: every action for
+the fund's finance officers, admins and auditors (permissions.can_see_applicant_data), the actions it pays for
+for the managing partner's users (permissions.can_see_payment_contact, as on the action's page); for every
+other partner those fields are None. The register statement (reports/statements/fund_register.py) is made
+from the same data, so the page and the files follow one rule. The fund's totals always
 cover the whole fund; the listed totals cover the rows the filters keep."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,7 +25,12 @@ from ...models import ActionStatus, Fund, FundAction, FundCall, OrgType, Project
 from ...models.fund import COMMITTED_STATES
 from ...models.types import utcnow
 from ...money import ZERO
-from ...permissions import can_see_applicant_data, can_see_fund
+from ...permissions import (
+    can_see_applicant_data,
+    can_see_fund,
+    can_see_payment_contact,
+    is_managing_partner_user,
+)
 from .common import fund_figures, fund_of, overruns_by_action, paid_by_action
 
 
@@ -67,6 +76,7 @@ class RegisterRow:
     to_pay: Decimal  # committed - paid
     contact_name: str | None  # personal data: None for users who may not see it
     contact_email: str | None
+    org_type_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -109,7 +119,7 @@ class FundRegister:
     max_per_action: Decimal
     generated_at: datetime
     filters: tuple[tuple[str, str], ...]  # (label, value) of the filters in force
-    personal_data: bool  # whether contact_name / contact_email are filled in
+    personal_data: bool  # whether contact_name / contact_email are filled in (for all rows, or some)
     rows: tuple[RegisterRow, ...]
     listed: ListedTotals
     fund: FundTotals
@@ -129,6 +139,7 @@ def _filters_text(filters: RegisterFilters, calls: dict[int, FundCall]) -> tuple
 
 
 def _row(a: FundAction, paid: Decimal, overrun: Decimal, personal: bool) -> RegisterRow:
+    """One action; ``personal``: whether the reader may see its contact person."""
     approved = (a.approved_amount + overrun) if a.status in COMMITTED_STATES else ZERO
     released = a.released_amount or ZERO
     return RegisterRow(
@@ -139,7 +150,8 @@ def _row(a: FundAction, paid: Decimal, overrun: Decimal, personal: bool) -> Regi
         end_date=a.end_date, meeting_date=a.meeting_date, expected_participants=a.expected_participants,
         participants_reached=a.participants_reached, requested=a.requested_amount, approved=approved, paid=paid,
         released=released, committed=approved - released, to_pay=approved - released - paid,
-        contact_name=a.contact_name if personal else None, contact_email=a.contact_email if personal else None)
+        contact_name=a.contact_name if personal else None, contact_email=a.contact_email if personal else None,
+        org_type_code=a.org_type.value)
 
 
 def fund_register(user: User, project: Project, filters: RegisterFilters | None = None) -> FundRegister:
@@ -147,11 +159,22 @@ def fund_register(user: User, project: Project, filters: RegisterFilters | None 
     fund = fund_of(project.id)
     if fund is None or not can_see_fund(user, project):
         raise NotFound()
-    return register_data(fund, filters or RegisterFilters(), personal=can_see_applicant_data(user, project))
+    return register_data(fund, filters or RegisterFilters(), personal=personal_data_rule(user, fund))
 
 
-def register_data(fund: Fund, filters: RegisterFilters, personal: bool) -> FundRegister:
-    """The register as plain data, in a fixed number of queries."""
+def personal_data_rule(user: User, fund: Fund) -> bool | Callable[[FundAction], bool]:
+    """Whose contact persons the user may see in the register: all (True), those of the actions the user's
+    partner pays for (the managing partner: a predicate per action), or none (False)."""
+    if can_see_applicant_data(user, fund.project):
+        return True
+    if is_managing_partner_user(user, fund):
+        return lambda action: can_see_payment_contact(user, action)
+    return False
+
+
+def register_data(fund: Fund, filters: RegisterFilters, personal: bool | Callable[[FundAction], bool]) -> FundRegister:
+    """The register as plain data, in a fixed number of queries. ``personal``: True (every contact person),
+    False (none), or a predicate per action."""
     calls = {c.id: c for c in db.session.scalars(select(FundCall).where(FundCall.fund_id == fund.id))}
     query = (select(FundAction).where(FundAction.fund_id == fund.id)
              .options(joinedload(FundAction.call)).order_by(FundAction.number))
@@ -166,7 +189,8 @@ def register_data(fund: Fund, filters: RegisterFilters, personal: bool) -> FundR
     actions = list(db.session.scalars(query).unique())
     ids = [a.id for a in actions]
     paid, overruns = (paid_by_action(ids), overruns_by_action(ids)) if ids else ({}, {})
-    rows = tuple(_row(a, paid.get(a.id, ZERO), overruns.get(a.id, ZERO), personal) for a in actions)
+    shown = personal if callable(personal) else (lambda _action: personal)
+    rows = tuple(_row(a, paid.get(a.id, ZERO), overruns.get(a.id, ZERO), bool(shown(a))) for a in actions)
 
     def total(name):
         return sum((getattr(r, name) for r in rows), ZERO)
@@ -183,4 +207,4 @@ def register_data(fund: Fund, filters: RegisterFilters, personal: bool) -> FundR
                         tuple((s.value, s.label, counts.get(s, 0)) for s in ActionStatus))
     project = fund.project
     return FundRegister(project.code, project.name, fund.name, fund.managing_partner.label, fund.max_per_action,
-                        utcnow(), _filters_text(filters, calls), personal, rows, listed, totals)
+                        utcnow(), _filters_text(filters, calls), bool(personal), rows, listed, totals)

@@ -24,11 +24,14 @@ from ...models.types import utcnow
 from ...permissions import can_download_certificate, can_download_claim_statement, can_export_project, role_label
 from .. import audit
 from ..audit import Actor
+from ..fund.register import personal_data_rule
 from . import claims, trail
+from . import fund as fund_data
 from . import project as project_data
 from .anchor import anchor
 
 CLAIM_KINDS = ("claim-statement", "certificate")
+INLINE_KINDS = (*CLAIM_KINDS, "fund-register")  # made in the request, downloaded at once (no background job)
 
 
 @dataclass(frozen=True)
@@ -41,10 +44,12 @@ class Spec:
     claim_id: int | None = None
     at: date | None = None
     events: dict[str, str] = field(default_factory=dict)  # the audit trail's filter, as query values
+    fund_filters: dict[str, str] = field(default_factory=dict)  # the fund register's filters, as query values
+    personal: bool = True  # the fund register: contact persons where the reader may see them (False: none)
 
     @classmethod
     def parse(cls, kind: str, fmt: str, lang: str, claim: str | int | None = None, at: str | date | None = None,
-              events: dict | None = None) -> Spec:
+              events: dict | None = None, fund_filters: dict | None = None, personal: bool = True) -> Spec:
         """Check the selectors; DomainError says what is wrong (for a page, a job or the command line)."""
         if kind not in KINDS:
             raise DomainError(_("Unknown statement %(kind)s; choose one of %(kinds)s.", kind=kind,
@@ -82,7 +87,12 @@ class Spec:
             values = flt.as_values()
         elif events:
             raise DomainError(_("Only the audit-trail extract selects events: leave out the event filters."))
-        return cls(kind, fmt, lang, claim_id, day, values)
+        register_values = {}
+        if kind == "fund-register":
+            register_values = _register_values(fund_filters or {})
+        elif fund_filters:
+            raise DomainError(_("Only the fund register selects actions: leave out the register's filters."))
+        return cls(kind, fmt, lang, claim_id, day, values, register_values, bool(personal))
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -98,6 +108,21 @@ class Spec:
     @property
     def filter(self) -> trail.TrailFilter:
         return trail.TrailFilter.from_values(self.events)[0]
+
+
+def _register_values(given: dict) -> dict[str, str]:
+    """The register's filters, checked: a value the register does not know is an error here (the page and
+    its download links pass only known ones), not silently no filter."""
+    values = {k: str(v).strip() for k, v in given.items() if v is not None and str(v).strip()}
+    unknown = sorted(set(values) - set(fund_data.FILTER_FIELDS))
+    if unknown:
+        raise DomainError(_("Unknown filter %(name)s; the register filters on %(names)s.", name=unknown[0],
+                            names=", ".join(fund_data.FILTER_FIELDS)))
+    known = fund_data.filter_values(fund_data.filters_from(values))
+    for name, value in values.items():
+        if known.get(name) != value:
+            raise DomainError(_("The register cannot filter on %(name)s %(value)s.", name=name, value=value[:40]))
+    return known
 
 
 def claim_for(user: User | None, project: Project, spec: Spec) -> Claim:
@@ -122,6 +147,9 @@ def check(user: User | None, project: Project, spec: Spec) -> Claim | None:
     """May the user have this statement? (None: the operator on the command line, who may have all.)"""
     if spec.kind in CLAIM_KINDS:
         return claim_for(user, project, spec)
+    if spec.kind == "fund-register":
+        fund_data.fund_for(user, project)  # every member sees the register (404 without a fund)
+        return None
     if user is not None and not can_export_project(user, project):
         raise PermissionDenied(_("Only finance officers, auditors and administrators make project-wide "
                                  "statements."))
@@ -154,9 +182,11 @@ def make(user: User | None, project: Project, spec: Spec, generated_by: str,
             data = claims.certificate(user, claim, header)
         elif spec.kind == "financial-report":
             data = project_data.financial_report(project, spec.at, header)
+        elif spec.kind == "fund-register":
+            data = fund_data.register_statement(user, project, spec.fund_filters, header, spec.personal)
         else:
             data = trail.audit_extract(project, spec.filter, header, release)
-        if release is not None and spec.kind == "financial-report":
+        if release is not None and spec.kind in ("financial-report", "fund-register"):
             release()  # read whole; the claim statements stream their lines while the file is written
         content = build(spec.kind, spec.fmt, data, spec.lang, progress)
     return name_of(project, spec, claim, now.date()), content
@@ -167,6 +197,9 @@ def name_of(project: Project, spec: Spec, claim: Claim | None, made_on: date) ->
         parts = [f"PP{claim.partner.number}-{claim.partner.name}", str(claim.id)]
     elif spec.kind == "financial-report":
         parts = [spec.at.isoformat()]
+    elif spec.kind == "fund-register":
+        parts = [spec.fund_filters[k] if k != "call" else f"call-{spec.fund_filters[k]}"
+                 for k in fund_data.FILTER_FIELDS if k in spec.fund_filters]
     else:
         flt = spec.filter
         parts = [f"{flt.object_type}-{flt.object_id}" if flt.object_id else flt.object_type or "",
@@ -178,11 +211,17 @@ def record_download(actor: Actor, user: User | None, project: Project, spec: Spe
                     content: bytes) -> None:
     """Every download of a statement is an event of the audit trail (of the claim, or of the project)."""
     object_type, object_id = ("claim", spec.claim_id) if spec.claim_id else ("project", project.id)
+    if spec.kind == "fund-register":
+        object_type, object_id = "fund", fund_data.fund_for(None, project).id
     after = {"statement": spec.kind, "format": spec.fmt, "lang": spec.lang, "filename": filename,
              "sha256": hashlib.sha256(content).hexdigest(), "size": len(content)}
     if spec.at:
         after["at"] = spec.at
     if spec.events:
         after["events"] = spec.events
+    if spec.kind == "fund-register":
+        after["filters"] = spec.fund_filters
+        after["personal_data"] = spec.personal and (user is None or personal_data_rule(user, fund_data.fund_for(
+            None, project)) is not False)
     audit.record(actor, "statement.downloaded", role=role_label(user, project) if user else "",
                  object_type=object_type, object_id=object_id, project_id=project.id, after=after)
