@@ -89,3 +89,41 @@ def approve(action, amount="1150.00", u: User | None = None):
     assessment.decide(actor(u), u, action, True, date(2021, 2, 1), Decimal(amount))
     db.session.commit()
     return action
+
+
+def four_actions() -> dict:
+    """Four actions: approved and paid in part (BE school), rejected (NL company), closed with a release
+    (NL association), submitted (BE public body). The register's figures: approved 1,750.00, paid 1,280.03,
+    released 166.67, committed 1,583.33 of a ceiling of 100,000.00."""
+    from app.services.fund import execution
+    from app.services.fund.applications import Counterpart
+    fund, call = make_fund()
+    paid, _ = submit(call)
+    assess(paid)
+    approve(paid, "1150.00")
+    ovl = manager()
+    execution.register_invoice(actor(ovl), ovl, paid, execution.InvoiceData(
+        "Busreizen Van Wiele", "BW-21-001", date(2021, 2, 1), date(2021, 2, 1), "Bus", Decimal("846.70"),
+        Decimal("0.00"), False, Decimal("846.70")))
+    rejected, _ = submit(call, org_name="Dow Benelux", org_type="company", org_country="NL",
+                         counterparts=[Counterpart("Syntra West", "BE", "institution")], contact_name="Piet de Vries",
+                         contact_email="piet@dow.example", estimates={"room_hire": Decimal("2000.00")})
+    assess(rejected)
+    fin2 = second_finance_officer()
+    assessment.declare(actor(fin2), fin2, rejected, "Provincie Oost-Vlaanderen")
+    assessment.decide(actor(fin2), fin2, rejected, False, date(2021, 2, 1), reason="Geen uitwisseling.")
+    closed, _ = submit(call, org_name="Muziekvereniging Sas", org_type="association", org_country="NL",
+                       counterparts=[Counterpart("Stad Gent", "BE", "public_body")], contact_name="Anja Smit",
+                       contact_email="anja@sas.example", estimates={"speakers": Decimal("600.00")},
+                       expected_participants=80)
+    assess(closed)
+    approve(closed, "600.00")
+    execution.register_invoice(actor(ovl), ovl, closed, execution.InvoiceData(
+        "Zaal De Kring", "K-77", date(2021, 2, 1), date(2021, 2, 1), "Zaal", Decimal("433.33"), Decimal("0.00"),
+        False, Decimal("433.33")))
+    fin = user(FIN)
+    execution.close(actor(fin), fin, closed, "Minder sprekers dan gepland.")
+    open_, _ = submit(call, org_name="Gemeente Zelzate", org_type="public_body", contact_name="Jan Janssens",
+                      contact_email="jan@zelzate.example")
+    db.session.commit()
+    return {"paid": paid, "rejected": rejected, "closed": closed, "open": open_, "fund": fund, "call": call}

@@ -1,5 +1,6 @@
 """flask export statement: every kind for batch runs, audited; a wrong selector exits non-zero with a message."""
 import io
+import json
 
 import pytest
 from openpyxl import load_workbook
@@ -71,3 +72,38 @@ def test_unknown_kind_or_format_is_refused_by_the_options(app, tmp_path):
     result = run(app, "--project", "LES", "--kind", "financial-report", "--format", "csv", "--out",
                  str(tmp_path / "x"))
     assert result.exit_code == 2
+
+
+def test_the_fund_register_from_the_command_line_with_filters_and_without_personal_data(app, tmp_path):
+    """The demo's LES Fonds: the whole register with the contact persons (the operator), a filtered one, and
+    one to publish without personal data; each audited, a filter the register does not know refused."""
+    needs_fonts()
+    from app.models import FundAction
+    actions = list(db.session.scalars(select(FundAction).order_by(FundAction.number)))
+    assert len(actions) >= 12
+    whole, be, public = tmp_path / "r.xlsx", tmp_path / "be.pdf", tmp_path / "public.xlsx"
+    for out, extra in ((whole, []), (be, ["--country", "BE", "--status", "approved"]),
+                       (public, ["--without-personal-data"])):
+        result = run(app, "--project", "LES", "--kind", "fund-register", "--format", out.suffix[1:], "--lang", "nl",
+                     "--out", str(out), *extra)
+        assert result.exit_code == 0, result.output
+    sheet = load_workbook(io.BytesIO(whole.read_bytes())).worksheets[1]
+    head = [c.value for c in sheet[1]]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert "Contactpersoon" in head and len(rows) == len(actions) + 1
+    assert {r[head.index("Contactpersoon")] for r in rows[:-1]} == {a.contact_name for a in actions}
+    public_sheet = load_workbook(io.BytesIO(public.read_bytes())).worksheets[1]
+    assert "Contactpersoon" not in [c.value for c in public_sheet[1]]
+    texts = {str(c) for row in public_sheet.iter_rows(values_only=True) for c in row}
+    assert not texts & {a.contact_name for a in actions} and not any("@" in t for t in texts)
+    events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "statement.downloaded")
+                                     .order_by(AuditEvent.seq)))
+    assert len(events) == 3 and {e.object_type for e in events} == {"fund"}
+    afters = [json.loads(e.after) for e in events]
+    assert [a["personal_data"] for a in afters] == [True, True, False]
+    assert afters[1]["filters"] == {"country": "BE", "status": "approved"} and afters[1]["filename"] == "be.pdf"
+    bad = run(app, "--project", "LES", "--kind", "fund-register", "--format", "pdf", "--out", str(be),
+              "--country", "DE")
+    assert bad.exit_code == 2 and "country DE" in bad.output
+    no_fund = run(app, "--project", "LLL", "--kind", "fund-register", "--format", "pdf", "--out", str(be))
+    assert no_fund.exit_code == 2 and "LLL" in no_fund.output

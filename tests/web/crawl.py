@@ -61,7 +61,8 @@ VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
 # templates, statements (a claim's, made and audited on download; an export's file and its progress as JSON),
 # the stylesheet and script.
 NOT_PAGES = re.compile(r"/documents/\d+$|/fund/actions/\d+/report/\d+$|/import-template\.|^/static/"
-                       r"|/claims/\d+/(claim-statement|certificate)\.(xlsx|pdf)$|/exports/\w+/(file|status)$")
+                       r"|/claims/\d+/(claim-statement|certificate)\.(xlsx|pdf)$|/exports/\w+/(file|status)$"
+                       r"|/fund/register\.(xlsx|pdf)$")
 # Pages visited per URL pattern (ids replaced): every expenditure, claim and partner of the demo; of the
 # same page with other query values (a budget form for each cell) a few.
 PER_PATTERN, PER_QUERY_PATTERN = 40, 3

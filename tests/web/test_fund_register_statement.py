@@ -12,16 +12,27 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent
+from app.models.types import clock_at
 from app.services.fund import register
 from tests.conftest import csrf_token, login
 from tests.factories import project, user
-from tests.fund_factories import FIN, MANAGER, manager
+from tests.fund_factories import FIN, MANAGER, NOW, four_actions, manager
 from tests.reports.test_statement_builders import needs_fonts, needs_tool
-from tests.web.test_fund_pages import actions, demo_clock  # noqa: F401  (fixtures)
 
 CONTACTS = {"paid": ("Els Peeters", "els.peeters@devlieger.be"), "closed": ("Anja Smit", "anja@sas.example"),
             "rejected": ("Piet de Vries", "piet@dow.example"), "open": ("Jan Janssens", "jan@zelzate.example")}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture(autouse=True)
+def demo_clock():
+    with clock_at(NOW):
+        yield
+
+
+@pytest.fixture
+def actions(app):
+    return four_actions()
 
 
 def xlsx_texts(content: bytes) -> str:
