@@ -27,14 +27,26 @@ from ..models import OrgType
 
 
 class PlainDateField(DateField):
-    """A date (the browser sends yyyy-mm-dd); an unreadable one gets our message, not WTForms'."""
+    """A date as the calendar sends it (yyyy-mm-dd) or as people write it where there is no calendar, as the
+    message asks: dd-mm-yyyy (also dd/mm/yyyy, the English way). An unreadable one gets our message, not
+    WTForms'; a readable one is shown again as yyyy-mm-dd, the only value a date input displays."""
+
+    FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y")
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format=list(self.FORMATS), **kwargs)
 
     def process_formdata(self, valuelist):
+        if valuelist:
+            valuelist = [" ".join(valuelist).strip()]
         try:
             super().process_formdata(valuelist)
         except ValueError:
             self.data = None
             raise ValueError(str(_l("Not a date: use the calendar or write dd-mm-yyyy."))) from None
+
+    def _value(self):
+        return self.data.isoformat() if self.data else super()._value()
 
 
 class WholeNumberField(IntegerField):

@@ -83,6 +83,25 @@ def test_the_form_shows_each_rule_at_its_field_and_saves_nothing(client, call):
     assert db.session.scalar(select(FundAction.id)) is None
 
 
+@pytest.mark.parametrize("typed", ["20-04-2021", "20/04/2021", "2021-04-20", " 20-4-2021 "])
+def test_a_date_written_as_the_message_says_is_accepted(client, call, typed):
+    """Without a calendar (a browser that shows a text box, a date typed or pasted) people write the date as the
+    message asks, dd-mm-yyyy; the field reads that, and the calendar's yyyy-mm-dd."""
+    response = apply(client, call, start_date=typed, end_date=typed)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    action = db.session.scalar(select(FundAction))
+    assert action.start_date == action.end_date == date(2021, 4, 20)
+
+
+def test_an_unreadable_date_gets_the_message_and_a_readable_one_is_kept_for_the_calendar(client, call):
+    response = apply(client, call, start_date="31-02-2021", end_date="20-04-2021", expected_participants="veel")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert html.count("Geen datum: gebruik de kalender of schrijf dd-mm-jjjj.") == 1  # the first day only
+    assert 'name="end_date" type="date" value="2021-04-20"' in html or \
+        re.search(r'<input[^>]*name="end_date"[^>]*value="2021-04-20"', html)  # the calendar shows it again
+
+
 def test_the_form_needs_its_csrf_token(client, call):
     response = client.post(f"/fund/calls/{call.id}/apply", data=FORM)
     assert response.status_code in (400, 422) and db.session.scalar(select(FundAction.id)) is None
