@@ -1,5 +1,6 @@
 """The four statements (claim statement, verification certificate, project financial report, audit-trail
 extract), each in XLSX and PDF, in Dutch and English: plain data in (:mod:`.data`), bytes out."""
+from . import register
 from .common import titles
 from .data import (
     Anchor,
@@ -24,7 +25,7 @@ from .names import file_name
 from .pdf_statements import PDF_BUILDERS
 from .xlsx_statements import XLSX_BUILDERS
 
-KINDS = ("claim-statement", "certificate", "financial-report", "audit-extract")
+KINDS = ("claim-statement", "certificate", "financial-report", "audit-extract", "corrections-register")
 FORMATS = ("xlsx", "pdf")
 MIMETYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf"}
 
@@ -37,6 +38,8 @@ def title(kind: str, lang: str) -> str:
 def build(kind: str, fmt: str, data, lang: str, progress=None) -> bytes:
     """The bytes of one statement. ``progress(done)`` is called now and then with the number of rows
     written (for long extracts)."""
+    if kind == "corrections-register":
+        return (register.register_xlsx if fmt == "xlsx" else register.register_pdf)(data, lang, progress)
     builders = XLSX_BUILDERS if fmt == "xlsx" else PDF_BUILDERS
     return builders[kind](data, lang, progress)
 

@@ -9,7 +9,8 @@ from .data import Anchor, AuditExtract, Category, ClaimInfo, Header
 def titles(lang: str) -> dict[str, str]:
     _ = translator(lang)
     return {"claim-statement": _("Statement of expenditure"), "certificate": _("Verification certificate"),
-            "financial-report": _("Project financial report"), "audit-extract": _("Audit-trail extract")}
+            "financial-report": _("Project financial report"), "audit-extract": _("Audit-trail extract"),
+            "corrections-register": _("Register of corrections and recoveries")}
 
 
 def category_name(category: Category, lang: str) -> str:

@@ -154,6 +154,9 @@ def make(user: User | None, project: Project, spec: Spec, generated_by: str,
             data = claims.certificate(user, claim, header)
         elif spec.kind == "financial-report":
             data = project_data.financial_report(project, spec.at, header)
+        elif spec.kind == "corrections-register":
+            from ..corrections.register import corrections_register
+            data = corrections_register(project, header)
         else:
             data = trail.audit_extract(project, spec.filter, header, release)
         if release is not None and spec.kind == "financial-report":
