@@ -53,6 +53,8 @@ def book(code, finding_id):
         try:
             kind = CorrectionKind(form.get("kind", ""))
             measure = RecoveryMeasure(form.get("measure", "offset"))
+            if measure is RecoveryMeasure.WRITE_OFF:
+                raise ValueError(measure)
         except ValueError:
             raise DomainError(_("Choose a value from the list.")) from None
         amount = parse_money(form["amount"]) if form.get("amount", "").strip() else None

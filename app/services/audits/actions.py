@@ -95,7 +95,9 @@ def _ids_of(model, ids: Iterable[int], project: Project, what: str) -> list[int]
 def create_audit(actor: Actor, user: User, project: Project, data: AuditData) -> ProgrammeAudit:
     require(can_record_audits(user, project), _("Only an auditor records audits."))
     audit.serialise()
-    reference = _text(data.reference, _("Reference"))[:120]
+    reference = _text(data.reference, _("Reference"))
+    if len(reference) > 120:
+        raise DomainError(_("%(field)s is too long (at most %(max)s characters).", field=_("Reference"), max=120))
     note = _text(data.scope_note, _("Scope"), required=False) or None
     if data.ended_on is not None and data.ended_on < data.started_on:
         raise DomainError(_("The audit cannot end before it starts."))
