@@ -356,3 +356,6 @@ from .fund import history as fund_history  # noqa: E402
 
 DESCRIBERS.update(setup_history.DESCRIBERS)
 DESCRIBERS.update(fund_history.DESCRIBERS)
+from .audits import history as audits_history  # noqa: E402
+
+DESCRIBERS.update(audits_history.DESCRIBERS)

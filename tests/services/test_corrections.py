@@ -128,8 +128,8 @@ def test_offset_against_the_next_payment_request_and_repayment_and_write_off(app
     c = book(finding(line_of(claim, CategoryKind.EXTERNAL)), kind=CorrectionKind.LINE, amount=D("200.00"))
     rec = db.session.scalar(select(Recovery).where(Recovery.correction_id == c.id))
     # Odisee's period-2 claim: verified and certified by the finance officer, then requested
-    new, _ = submitted_claim("Odisee", "partner.odisee@example.org", period_no=3, lines=[{"amount": "1000.00",
-                                                                                         "payment_date": date(2020, 11, 4)}])
+    new, _ = submitted_claim("Odisee", "partner.odisee@example.org", period_no=3,
+                             lines=[{"amount": "1000.00", "payment_date": date(2020, 11, 4)}])
     fin = user(FIN)
     claims.start_verification(actor(fin), fin, new)
     for line in db.session.scalars(select(ClaimLine).where(ClaimLine.claim_id == new.id)):
