@@ -148,6 +148,7 @@ def test_offset_against_the_next_payment_request_and_repayment_and_write_off(app
     recoveries.book_repayment(actor(fin), fin, project(), r2, D("20.00"), date(2021, 1, 1))
     recoveries.write_off(actor(fin), fin, project(), r2, "Partner failliet")
     assert r2.outstanding == 0 and len(r2.settlements) == 2
+    assert [e.after["kind"] for e in events("recovery.settled")] == ["offset", "repayment", "write_off"]
     odisee = user("partner.odisee@example.org")
     assert {r.id for r in recoveries.recoveries_of(odisee, project())} == {rec.id, r2.id}
     assert recoveries.recoveries_of(user("partner.howest@example.org"), project()) == []

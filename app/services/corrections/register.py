@@ -11,6 +11,7 @@ from reports.statements.data import Header
 from reports.statements.register import CorrectionRow, CorrectionsRegister, PartnerNet, RecoveryRow
 
 from ...extensions import db
+from ...i18n import gettext as _
 from ...models import (
     AuditFinding,
     Claim,
@@ -76,7 +77,8 @@ def corrections_register(project: Project, header: Header, user=None) -> Correct
         settled = defaultdict(lambda: ZERO)
         for s in r.settlements:
             settled[s.kind] += s.amount
-        origin = f"correction #{r.correction_id}" if r.correction_id else f"claim #{r.claim_id}"
+        origin = (_("correction #%(id)s", id=r.correction_id) if r.correction_id
+                  else _("claim #%(id)s", id=r.claim_id))
         rows.append(RecoveryRow(r.id, r.partner.number, r.partner.name, origin, r.measure.value, r.amount,
                                 settled[RecoveryMeasure.OFFSET], settled[RecoveryMeasure.REPAYMENT],
                                 settled[RecoveryMeasure.WRITE_OFF]))
