@@ -19,6 +19,7 @@ from app.models import (
     CorrectionKind,
     ErrorType,
     Expenditure,
+    FinancialCorrection,
     Recovery,
     RecoveryMeasure,
 )
@@ -67,7 +68,9 @@ def test_auditor_records_audit_and_finding_but_books_no_correction(app):
     line = line_of(claim, CategoryKind.EXTERNAL)
     f = finding(line)
     assert f.partner_id == partner("Odisee").id and len(f.documents) == 1
-    assert [a.id for a in audits.audits_by_line(user(AUD), claim)[line.id]] == [f.audit_id]
+    # the bus invoice: sampled by the demo's audit authority too
+    assert [a.reference for a in audits.audits_by_line(user(AUD), claim)[line.id]] == ["AA-2020-LES-01", "AA-2021-07"]
+    assert audits.audits_by_line(user("partner.odisee@example.org"), claim) == {}
     assert events("audit.recorded") and events("audit.finding_added")
     aud = user(AUD)
     with pytest.raises(PermissionDenied):
@@ -116,9 +119,11 @@ def test_flat_rate_corrections_on_category_and_claim(app):
     c = book(f, kind=CorrectionKind.CATEGORY_RATE, rate=D("10.00"), category_id=category(CategoryKind.EQUIPMENT).id)
     assert c.total == D("-180.00")
     whole = book(f, kind=CorrectionKind.CLAIM_RATE, rate=D("100.00"))
-    # 100% of what is left: the claim's net certified total is zero, its EFRO fully taken back
-    assert claim.certified_total + c.total + whole.total == 0
-    assert claim.efro_total + c.efro + whole.efro == 0
+    # 100% of what is left (after the demo's correction too): net certified zero, its EFRO fully taken back
+    corrections = db.session.scalars(select(FinancialCorrection).where(FinancialCorrection.claim_id == claim.id)).all()
+    assert len(corrections) == 3 and whole in corrections
+    assert claim.certified_total + sum(x.total for x in corrections) == 0
+    assert claim.efro_total + sum(x.efro for x in corrections) == 0
     with pytest.raises(DomainError):
         book(f, kind=CorrectionKind.CLAIM_RATE, rate=D("5.00"))
 
@@ -137,8 +142,9 @@ def test_offset_against_the_next_payment_request_and_repayment_and_write_off(app
     claims.certify(actor(fin), fin, new)
     request = payments.create_request(actor(fin), fin, project(), [new.id])
     share = payments.shares(request)[0]
-    assert (share.efro, share.offset, share.due) == (new.efro_total, D("100.00"), new.efro_total - D("100.00"))
-    assert request.amount_requested == new.efro_total - D("100.00")
+    # the demo's recovery (100.00) and this one (100.00), oldest first
+    assert (share.efro, share.offset, share.due) == (new.efro_total, D("200.00"), new.efro_total - D("200.00"))
+    assert request.amount_requested == new.efro_total - D("200.00")
     assert rec.outstanding == 0
     # repayment and write-off of other recoveries
     c2 = book(c.finding, kind=CorrectionKind.LINE, amount=D("100.00"))
@@ -164,16 +170,21 @@ def test_short_receipt_is_attributed_and_not_passed_on(app):
         claims.verify_line(actor(fin), fin, new, line.id)
     claims.certify(actor(fin), fin, new)
     request = payments.create_request(actor(fin), fin, project(), [new.id])
+    assert request.amount_requested == D("400.00")  # 500.00 less the demo's recovery offset
     with pytest.raises(DomainError):  # a difference without attribution
-        payments.record_received(actor(fin), fin, project(), request, date(2020, 11, 1), D("400.00"))
-    payments.record_received(actor(fin), fin, project(), request, date(2020, 11, 1), D("400.00"),
+        payments.record_received(actor(fin), fin, project(), request, date(2020, 11, 1), D("300.00"))
+    with pytest.raises(DomainError):  # attributed, but not the whole difference
+        payments.record_received(actor(fin), fin, project(), request, date(2020, 11, 1), D("300.00"),
+                                 [(new.id, D("99.99"), "Ingehouden")])
+    payments.record_received(actor(fin), fin, project(), request, date(2020, 11, 1), D("300.00"),
                              [(new.id, D("100.00"), "Programma hield een ineligibel bedrag in")])
     share = payments.shares(request)[0]
-    assert (share.not_received, share.due) == (D("100.00"), D("400.00"))
+    assert (share.offset, share.not_received, share.due) == (D("100.00"), D("100.00"), D("300.00"))
     with pytest.raises(DomainError):
         payments.record_transfer(actor(fin), fin, project(), request, share.partner.id, date(2020, 11, 2),
-                                 D("400.01"))
-    payments.record_transfer(actor(fin), fin, project(), request, share.partner.id, date(2020, 11, 2), D("400.00"))
+                                 D("300.01"))
+    payments.record_transfer(actor(fin), fin, project(), request, share.partner.id, date(2020, 11, 2), D("300.00"))
+    assert events("payment.received")[-1].after["shortfalls"][0]["amount"] == "100.00"
     assert new.status is ClaimStatus.PAID
 
 
