@@ -1,6 +1,7 @@
 """Audits, financial corrections, recoveries, the EFRO ceiling and short receipts: the rules, on the demo
 history (Odisee's period-1 claim certified and paid: staff 9,870.00, bus 800.00, laptops 1,800.00, office
 15% of staff 1,480.50)."""
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -57,6 +58,10 @@ def finding(line=None, claim=None, error=ErrorType.PROCUREMENT):
 def book(f, **kw):
     fin = user(FIN)
     return booking.book_correction(actor(fin), fin, project(), f, comment="Aanbesteding niet gevolgd", **kw)
+
+
+def after(event) -> dict:
+    return json.loads(event.after) if isinstance(event.after, str) else event.after
 
 
 def events(action):
@@ -154,9 +159,9 @@ def test_offset_against_the_next_payment_request_and_repayment_and_write_off(app
     recoveries.book_repayment(actor(fin), fin, project(), r2, D("20.00"), date(2021, 1, 1))
     recoveries.write_off(actor(fin), fin, project(), r2, "Partner failliet")
     assert r2.outstanding == 0 and len(r2.settlements) == 2
-    assert [e.after["kind"] for e in events("recovery.settled")] == ["offset", "repayment", "write_off"]
+    assert [after(e)["kind"] for e in events("recovery.settled")] == ["offset", "offset", "repayment", "write_off"]
     odisee = user("partner.odisee@example.org")
-    assert {r.id for r in recoveries.recoveries_of(odisee, project())} == {rec.id, r2.id}
+    assert {rec.id, r2.id} < {r.id for r in recoveries.recoveries_of(odisee, project())}  # with the demo's
     assert recoveries.recoveries_of(user("partner.howest@example.org"), project()) == []
     assert verify_chain().ok
 
@@ -184,7 +189,7 @@ def test_short_receipt_is_attributed_and_not_passed_on(app):
         payments.record_transfer(actor(fin), fin, project(), request, share.partner.id, date(2020, 11, 2),
                                  D("300.01"))
     payments.record_transfer(actor(fin), fin, project(), request, share.partner.id, date(2020, 11, 2), D("300.00"))
-    assert events("payment.received")[-1].after["shortfalls"][0]["amount"] == "100.00"
+    assert after(events("payment.received")[-1])["shortfalls"][0]["amount"] == "100.00"
     assert new.status is ClaimStatus.PAID
 
 
