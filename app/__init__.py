@@ -37,10 +37,12 @@ def create_app(overrides: dict | None = None) -> Flask:
             _configure_sqlite(db.engine)
 
     from . import models  # noqa: F401  (register the tables)
+    from .audits.routes import bp as audits_bp
     from .auth.routes import bp as auth_bp
     from .claims.routes import bp as claims_bp
     from .cli import register_cli
     from .cli_operations import register_operations_cli
+    from .corrections.routes import bp as corrections_bp
     from .documents.routes import bp as documents_bp
     from .expenditures.routes import bp as expenditures_bp
     from .fund.public import bp as fund_public_bp
@@ -51,7 +53,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .projects.routes import bp as projects_bp
 
     for blueprint in (auth_bp, projects_bp, expenditures_bp, documents_bp, imports_bp, claims_bp, payments_bp,
-                      fund_bp, fund_public_bp):
+                      fund_bp, fund_public_bp, audits_bp, corrections_bp):
         app.register_blueprint(blueprint)
     register_cli(app)
     register_operations_cli(app)

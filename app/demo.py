@@ -325,3 +325,32 @@ def _seed_history(les: Project) -> None:
                            "tweede montagedag.")
         claims.verify_line(fin, finance, claim, h2[3].id, park=True,
                            comment="Deelnemerslijst ontbreekt; wordt met de volgende declaratie nagekeken.")
+    _seed_audit(les, lines_of(made[("Odisee", 1)])[1])
+
+
+def _seed_audit(les: Project, bus_line) -> None:
+    """The audit authority samples Odisee's certified period-1 bus invoice in November 2020: only one
+    quotation was asked, so the finance officer books the Commission's 25% procurement correction, to be
+    offset against Odisee's next transfer."""
+    from .models import AuditBody, AuditStatus, CorrectionKind, ErrorType
+    from .services import audits
+    from .services.corrections import booking
+
+    auditor = db.session.scalar(select(User).where(User.email == "auditor@example.org"))
+    finance = db.session.scalar(select(User).where(User.email == "finance@example.org"))
+    aud, fin = Actor(auditor.id, auditor.email, "127.0.0.1"), Actor(finance.id, finance.email, "127.0.0.1")
+    with clock_at(_at(date(2020, 11, 16), 10)):
+        record = audits.create_audit(aud, auditor, les, audits.AuditData(
+            AuditBody.AUDIT_AUTHORITY, "AA-2020-LES-01", date(2020, 11, 16), status=AuditStatus.ONGOING,
+            scope_note="Steekproef uit de gecertificeerde uitgaven van periode 1.", line_ids=[bus_line.id]))
+        finding = audits.add_finding(
+            aud, auditor, les, record, claim_line_id=bus_line.id, error_type=ErrorType.PROCUREMENT, irregularity=True,
+            description="Busvervoer gegund na één offerte; de regels voor overheidsopdrachten vragen er drie.",
+            files=[("auditverslag AA-2020-LES-01.pdf", invoice_pdf(Invoice(
+                "Auditautoriteit Vlaanderen-Nederland", "AA-2020-LES-01", date(2020, 11, 16), date(2020, 11, 16),
+                "Odisee", "Auditverslag: steekproef periode 1", Decimal("0.00"), Decimal("0.00"))))])
+    with clock_at(_at(date(2020, 11, 23), 11)):
+        booking.book_correction(fin, finance, les, finding, kind=CorrectionKind.LINE,
+                                amount=to_money(bus_line.certified_amount * Decimal("0.25")),
+                                comment="Forfaitaire correctie overheidsopdrachten 25% (één offerte).")
+        audits.set_status(aud, auditor, les, record, AuditStatus.CLOSED, date(2020, 11, 23))

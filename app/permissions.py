@@ -316,3 +316,27 @@ def can_pay_fund_actions(user: User, project: Project) -> bool:
     from .models.fund import Fund
     fund = db.session.scalar(select(Fund).where(Fund.project_id == project.id))
     return fund is not None and is_managing_partner_user(user, fund)
+
+
+# Audits and financial corrections (after certification). Auditors record their own audits and findings and
+# change no business data; finance officers book corrections and settle recoveries; a partner user sees the
+# recoveries of its own partner only.
+
+def can_see_audits(user: User, project: Project) -> bool:
+    """The audits, their scope and findings: finance officers, auditors, admins."""
+    return bool(roles(user, project) & READ_ALL)
+
+
+def can_record_audits(user: User, project: Project) -> bool:
+    """Record an audit, its scope, status and findings: an auditor (their own records)."""
+    return Role.AUDITOR in roles(user, project)
+
+
+def can_book_corrections(user: User, project: Project) -> bool:
+    """Book a financial correction from a finding, settle a recovery: a finance officer."""
+    return Role.FINANCE in roles(user, project)
+
+
+def can_see_recoveries(user: User, project: Project) -> bool:
+    """Corrections and recoveries: every member; a partner user only its own partner's."""
+    return bool(roles(user, project))

@@ -54,8 +54,23 @@ def _tables(lang: str) -> dict[str, dict[str, str]]:
             "budget_line": _("budget line"), "partner": _("partner"), "project": _("project"), "user": _("user"),
             "reporting_period": _("reporting period"), "programme": _("programme"), "membership": _("role"),
             "expenditure_import": _("spreadsheet import"), "fund": _("small-grants fund"), "fund_call": _("call"),
-            "fund_action": _("action")},
+            "fund_action": _("action"), "programme_audit": _("audit"), "audit_finding": _("finding"),
+            "financial_correction": _("financial correction"), "recovery": _("recovery")},
+        "audit_body": {
+            "flc_on_the_spot": _("First-level control on the spot"), "audit_authority": _("Audit authority"),
+            "european_commission": _("European Commission"),
+            "court_of_auditors": _("European Court of Auditors")},
+        "audit_status": {"planned": _("planned"), "ongoing": _("ongoing"), "closed": _("closed")},
+        "correction_kind": {"line": _("Amount on one line"), "claim_rate": _("Flat rate on the claim"),
+                            "category_rate": _("Flat rate on a cost category")},
+        "recovery_measure": {"offset": _("Offset against the next transfer"), "repayment": _("Repayment"),
+                             "write_off": _("Written off")},
     }
+
+
+def code(table: str, value: str | None, lang: str) -> str:
+    """The name of a code of one of the tables above (audit bodies, correction kinds, ...)."""
+    return _tables(lang)[table].get(value, value) if value else ""
 
 
 def claim_status(value: str, lang: str) -> str:

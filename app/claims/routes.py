@@ -15,8 +15,9 @@ from ..models import (
 )
 from ..money import ZERO, parse_money
 from ..permissions import can_register_for, project_or_404, require_partner, require_visible
-from ..services import budget
+from ..services import audits, budget
 from ..services import claims as svc
+from ..services.corrections.queries import corrections_of_claim
 from ..views import commit_or_explain
 
 bp = Blueprint("claims", __name__, url_prefix="/projects")
@@ -56,7 +57,9 @@ def detail(code, claim_id):
     project = project_or_404(current_user, code)
     claim = claim_or_404(project, claim_id)
     return render_template("claims/detail.html", project=project, claim=claim,
-                           page=svc.claim_page(current_user, claim), error_types=list(ErrorType))
+                           page=svc.claim_page(current_user, claim), error_types=list(ErrorType),
+                           line_audits=audits.audits_by_line(current_user, claim),
+                           claim_corrections=corrections_of_claim(claim))
 
 
 def _act(code, claim_id, action, success):

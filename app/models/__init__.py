@@ -1,5 +1,20 @@
 """All models, importable from one place (Alembic autogenerate sees them all)."""
 from .audit import GENESIS_HASH, AuditEvent
+from .audit_control import (
+    AuditBody,
+    AuditFinding,
+    AuditScopeItem,
+    AuditStatus,
+    CorrectionAmount,
+    CorrectionKind,
+    FinancialCorrection,
+    FindingDocument,
+    PaymentShortfall,
+    ProgrammeAudit,
+    Recovery,
+    RecoveryMeasure,
+    RecoverySettlement,
+)
 from .claim import (
     Claim,
     ClaimCategoryTotal,
@@ -61,5 +76,7 @@ __all__ = [
     "Document", "Expenditure", "ExpenditureDocument", "ExpenditureImport", "ExpenditureStatus", "duplicate_key",
     "ActionStatus", "CostType", "Fund", "FundAction", "FundCall", "FundCounterpart", "FundCriterion",
     "FundDeclaration", "FundEstimate", "FundMessage", "FundOverrun", "FundReportDocument", "FundScore", "OrgType",
-    "ReportKind", "ExportJob",
+    "ReportKind", "ExportJob", "AuditBody", "AuditFinding", "AuditScopeItem", "AuditStatus", "CorrectionAmount",
+    "CorrectionKind", "FinancialCorrection", "FindingDocument", "PaymentShortfall", "ProgrammeAudit", "Recovery",
+    "RecoveryMeasure", "RecoverySettlement",
 ]

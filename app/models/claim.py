@@ -90,6 +90,8 @@ class Claim(db.Model):
     certified_total: Mapped[Decimal | None] = mapped_column(Money)
     efro_total: Mapped[Decimal | None] = mapped_column(Money)
     contribution_total: Mapped[Decimal | None] = mapped_column(Money)
+    # EFRO the claim would have had above what remained under the approved ceiling (project or partner)
+    efro_capped: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"), server_default="0")
     payment_request_id: Mapped[int | None] = mapped_column(
         ForeignKey("payment_request.id", ondelete="RESTRICT"), index=True)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -109,6 +111,7 @@ class Claim(db.Model):
         CheckConstraint("(status IN ('included_in_payment', 'paid')) = (payment_request_id IS NOT NULL)",
                         name="payment_request"),
         CheckConstraint("(status = 'paid') = (paid_at IS NOT NULL)", name="paid_at"),
+        CheckConstraint("efro_capped >= 0", name="efro_capped"),
     )
 
 

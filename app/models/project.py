@@ -101,6 +101,8 @@ class Project(db.Model):
     cofinancing_rate: Mapped[Decimal] = mapped_column(Percentage)  # EFRO share, percent
     efro_ceiling: Mapped[Decimal] = mapped_column(Money)  # the approved EFRO amount
     flexibility_rate: Mapped[Decimal] = mapped_column(Percentage, default=Decimal("10.00"))
+    # The project fixes EFRO per partner: a partner's certified EFRO is capped at its approved EFRO too.
+    efro_per_partner: Mapped[bool] = mapped_column(Boolean, default=False, server_default=db.false())
 
     programme: Mapped[Programme] = relationship()
 

@@ -32,6 +32,16 @@ def _date(name: str) -> date:
         raise DomainError(_("Enter a valid date.")) from None
 
 
+def _shortfalls(pr: PaymentRequest) -> list[tuple[int, object, str]]:
+    """The difference the programme did not pay, per claim of the request, with its reason."""
+    rows = []
+    for claim in pr.claims:
+        raw = request.form.get(f"short_{claim.id}", "").strip()
+        if raw:
+            rows.append((claim.id, parse_money(raw), request.form.get(f"reason_{claim.id}", "")))
+    return rows
+
+
 @bp.get("/<code>/payments")
 @login_required
 def index(code):
@@ -77,7 +87,7 @@ def received(code, request_id):
     def action(project):
         pr = svc.request_or_404(current_user, project, request_id)
         return svc.record_received(current_actor(), current_user, project, pr, _date("received_date"),
-                                   parse_money(request.form.get("amount", "")))
+                                   parse_money(request.form.get("amount", "")), _shortfalls(pr))
     return _act(code, action, _("Receipt of the payment recorded."), request_id)
 
 

@@ -125,6 +125,9 @@ def action_labels() -> dict[str, str]:
         "payment.requested": _("payment request made"), "payment.received": _("payment received"),
         "payment.transferred": _("share transferred"), "user.language_set": _("language chosen"),
         "statement.downloaded": _("statement downloaded"),
+        "audit.recorded": _("audit recorded"), "audit.status_changed": _("audit status changed"),
+        "audit.finding_added": _("finding recorded"), "correction.booked": _("financial correction booked"),
+        "recovery.opened": _("recovery opened"), "recovery.settled": _("recovery settled"),
         **setup_history.labels(), **fund_history.labels(),
     }
 
@@ -353,3 +356,6 @@ from .fund import history as fund_history  # noqa: E402
 
 DESCRIBERS.update(setup_history.DESCRIBERS)
 DESCRIBERS.update(fund_history.DESCRIBERS)
+from .audits import history as audits_history  # noqa: E402
+
+DESCRIBERS.update(audits_history.DESCRIBERS)

@@ -1,6 +1,7 @@
 """The statements (claim statement, verification certificate, project financial report, audit-trail
 extract, the register of a small-grants fund), each in XLSX and PDF, in Dutch and English: plain data in
 (:mod:`.data`, :mod:`.fund_register`), bytes out."""
+from . import register
 from .common import titles
 from .data import (
     Anchor,
@@ -33,7 +34,8 @@ from .names import file_name
 from .pdf_statements import PDF_BUILDERS
 from .xlsx_statements import XLSX_BUILDERS
 
-KINDS = ("claim-statement", "certificate", "financial-report", "audit-extract", "fund-register")
+KINDS = ("claim-statement", "certificate", "financial-report", "audit-extract", "fund-register",
+         "corrections-register")
 XLSX_BUILDERS["fund-register"] = fund_register_xlsx
 PDF_BUILDERS["fund-register"] = fund_register_pdf
 FORMATS = ("xlsx", "pdf")
@@ -48,6 +50,8 @@ def title(kind: str, lang: str) -> str:
 def build(kind: str, fmt: str, data, lang: str, progress=None) -> bytes:
     """The bytes of one statement. ``progress(done)`` is called now and then with the number of rows
     written (for long extracts)."""
+    if kind == "corrections-register":
+        return (register.register_xlsx if fmt == "xlsx" else register.register_pdf)(data, lang, progress)
     builders = XLSX_BUILDERS if fmt == "xlsx" else PDF_BUILDERS
     return builders[kind](data, lang, progress)
 

@@ -10,7 +10,8 @@ def titles(lang: str) -> dict[str, str]:
     _ = translator(lang)
     return {"claim-statement": _("Statement of expenditure"), "certificate": _("Verification certificate"),
             "financial-report": _("Project financial report"), "audit-extract": _("Audit-trail extract"),
-            "fund-register": _("Fund register")}
+            "fund-register": _("Fund register"),
+            "corrections-register": _("Register of corrections and recoveries")}
 
 
 def category_name(category: Category, lang: str) -> str:

@@ -76,6 +76,9 @@ class ClaimInfo:
     contribution: Decimal
     parked_amount: Decimal = ZERO
     line_count: int = 0
+    corrected: Decimal = ZERO  # financial corrections booked on the certified claim (negative)
+    corrected_efro: Decimal = ZERO
+    efro_capped: Decimal = ZERO  # EFRO above what remained under the approved amount
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +203,16 @@ class FinancialRow:
     certified: Decimal
     certified_efro: Decimal
     paid: Decimal  # EFRO of claims paid out to the partner by the date
+    corrected: Decimal = Decimal("0.00")  # financial corrections booked by the date (negative)
+    corrected_efro: Decimal = Decimal("0.00")
+
+    @property
+    def net_certified(self) -> Decimal:
+        return self.certified + self.corrected
+
+    @property
+    def net_efro(self) -> Decimal:
+        return self.certified_efro + self.corrected_efro
 
     @property
     def contribution_budget(self) -> Decimal | None:

@@ -67,6 +67,13 @@ def _claim_figures(claim: ClaimInfo, lang: str) -> list[tuple[str, str]]:
             (_("Own contribution"), m(claim.contribution, lang))]
     if claim.parked_amount:
         rows.insert(2, (_("Parked (not in the figures)"), m(claim.parked_amount, lang)))
+    if claim.efro_capped:
+        rows.append((_("EFRO capped at the approved amount"), m(claim.efro_capped, lang)))
+    if claim.corrected:
+        rows += [(_("Corrected"), m(claim.corrected, lang)), (_("Net certified"), m(claim.certified + claim.corrected,
+                                                                                       lang)),
+                 (_("EFRO corrected"), m(claim.corrected_efro, lang)),
+                 (_("EFRO net"), m(claim.efro + claim.corrected_efro, lang))]
     if not claim.fixed:
         rows.append((_("Note"), _("Provisional: the claim is not certified; certified and EFRO figures follow "
                                   "from the lines verified so far.")))
@@ -237,6 +244,16 @@ def financial_report_pdf(data: FinancialReport, lang: str, progress: Progress = 
               *table([_("Partner"), _("EFRO budget (€)"), _("Contribution budget (€)"), *amounts], widths, rows,
                      list(range(1, 11)), [_("Project total"), money(efro, lang), money(budget - efro, lang),
                                           *_financial_totals(data.partners, lang)], wrap=[0])]
+    net_fields = ("certified", "corrected", "net_certified", "certified_efro", "corrected_efro", "net_efro")
+    story += [para(_("Certified, corrected and net per partner"), H2),
+              *table([_("Partner"), _("Certified (€)"), _("Corrected (€)"), _("Net certified (€)"),
+                      _("EFRO certified (€)"), _("EFRO corrected (€)"), _("EFRO net (€)")],
+                     [width * 0.28] + [width * 0.12] * 6,
+                     ([partner_label(p.partner_number, p.partner_name), *(money(getattr(p, f), lang)
+                                                                          for f in net_fields)]
+                      for p in data.partners), list(range(1, 7)),
+                     [_("Project total"), *(money(money_sum(getattr(p, f) for p in data.partners), lang)
+                                            for f in net_fields)], wrap=[0])]
     widths = [width * 0.17, width * 0.17] + [width * 0.6 / 7] * 7 + [width * 0.06]
     rows = ([partner_label(d.partner_number, d.partner_name), category_name(d.category, lang),
              *_financial_cells(d, lang)] for d in data.details)

@@ -81,6 +81,13 @@ def _claim_figures(claim: ClaimInfo, lang: str) -> list[tuple[str, object, str]]
     ]
     if claim.parked_amount:
         rows.insert(2, (_("Parked (not in the figures)"), claim.parked_amount, "money"))
+    if claim.efro_capped:
+        rows.append((_("EFRO capped at the approved amount"), claim.efro_capped, "money"))
+    if claim.corrected:
+        rows += [(_("Corrected"), claim.corrected, "money"), (_("Net certified"), claim.certified + claim.corrected,
+                                                              "money"),
+                 (_("EFRO corrected"), claim.corrected_efro, "money"),
+                 (_("EFRO net"), claim.efro + claim.corrected_efro, "money")]
     if not claim.fixed:
         rows.append((_("Note"), _("Provisional: the claim is not certified; certified and EFRO figures follow "
                                   "from the lines verified so far."), "text"))
@@ -175,15 +182,17 @@ def certificate_xlsx(data: Certificate, lang: str, progress: Progress = None) ->
 
 def _financial_values(row: FinancialRow) -> list:
     return [row.budget, row.declared, row.certified, row.certified_efro, row.certified_contribution, row.paid,
-            row.remaining, row.absorption]
+            row.remaining, row.absorption, row.corrected, row.net_certified, row.corrected_efro, row.net_efro]
 
 
 def _financial_totals(rows: list[FinancialRow]) -> list[Decimal | None]:
     budget, certified = money_sum(r.budget for r in rows), money_sum(r.certified for r in rows)
     declared = money_sum(r.declared for r in rows)
     efro = money_sum(r.certified_efro for r in rows)
+    corrected, corrected_efro = money_sum(r.corrected for r in rows), money_sum(r.corrected_efro for r in rows)
     return [budget, declared, certified, efro, certified - efro, money_sum(r.paid for r in rows),
-            budget - certified, absorption(certified, budget)]
+            budget - certified, absorption(certified, budget), corrected, certified + corrected, corrected_efro,
+            efro + corrected_efro]
 
 
 def financial_report_xlsx(data: FinancialReport, lang: str, progress: Progress = None) -> bytes:
@@ -201,11 +210,15 @@ def financial_report_xlsx(data: FinancialReport, lang: str, progress: Progress =
         (_("Note"), _("Declared: claims submitted by the date. Certified, EFRO and contribution: claims certified "
                       "by the date. Paid: EFRO of claims paid out to the partner by the date. Remaining: budget "
                       "minus certified. Absorption: certified as a share of the budget."), "text"),
+        (_("Corrections"), _("Corrected: financial corrections booked by the date (negative); net certified and "
+                             "EFRO net: certified after them."), "text"),
     ] + _anchor_facts(data.header, lang))
     amounts = [Column(_("Budget"), "money"), Column(_("Declared"), "money"), Column(_("Certified"), "money"),
                Column(_("EFRO certified"), "money"), Column(_("Contribution certified"), "money"),
                Column(_("Paid (EFRO)"), "money"), Column(_("Remaining"), "money"),
-               Column(_("Absorption"), "percent")]
+               Column(_("Absorption"), "percent"), Column(_("Corrected"), "money"),
+               Column(_("Net certified"), "money"), Column(_("EFRO corrected"), "money"),
+               Column(_("EFRO net"), "money")]
     columns = [Column(_("Partner")), Column(_("EFRO budget"), "money"), Column(_("Contribution budget"), "money"),
                *amounts]
     rows = [[partner_label(p.partner_number, p.partner_name), p.efro_budget, p.contribution_budget,

@@ -83,6 +83,12 @@ def test_every_code_of_the_app_has_a_label_in_both_languages():
         for member in values:
             assert label(member.value, "nl") != member.value, member
             assert label(member.value, "en") and "_" not in label(member.value, "en"), member
+    from app.models import AuditBody, AuditStatus, CorrectionKind, RecoveryMeasure
+    for values, table in ((AuditBody, "audit_body"), (AuditStatus, "audit_status"),
+                          (CorrectionKind, "correction_kind"), (RecoveryMeasure, "recovery_measure")):
+        for member in values:
+            assert labels.code(table, member.value, "nl") != member.value, member
+            assert "_" not in labels.code(table, member.value, "en"), member
     assert labels.claim_status("certified", "nl") == "gecertificeerd"
     assert labels.category("staff", "nl") == "Personeelskosten" and labels.category("staff", "en") == "Staff costs"
 

@@ -27,6 +27,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import (
     AuditEvent,
+    AuditFinding,
     Claim,
     ClaimLine,
     CostCategory,
@@ -34,6 +35,8 @@ from app.models import (
     ExpenditureDocument,
     ExpenditureImport,
     ExportJob,
+    FinancialCorrection,
+    FindingDocument,
     Fund,
     FundAction,
     FundCall,
@@ -47,8 +50,11 @@ from app.models import (
     FundReportDocument,
     FundScore,
     Organisation,
+    PaymentShortfall,
     Programme,
+    ProgrammeAudit,
     Project,
+    RecoverySettlement,
     User,
 )
 from app.models.project import is_default_name
@@ -127,7 +133,10 @@ def data_strings() -> list[str]:
                FundDeclaration.affiliations, FundDeclaration.conflict_reason, FundScore.comment, FundMessage.body,
                FundReportDocument.filename, FundOverrun.reason,
                # the names of exported files (statements made in the background)
-               ExportJob.file_name]
+               ExportJob.file_name,
+               # audits, findings, corrections, recoveries and short receipts: what auditors and officers wrote
+               ProgrammeAudit.reference, ProgrammeAudit.scope_note, AuditFinding.description, FindingDocument.filename,
+               FinancialCorrection.comment, RecoverySettlement.reason, PaymentShortfall.reason]
     found: set[str] = set()
     for column in columns:
         found.update(v for v in db.session.scalars(select(column).distinct()) if v)

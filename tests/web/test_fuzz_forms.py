@@ -162,6 +162,41 @@ def _forms() -> dict[str, Form]:
                          {"language": not_one_of("nl", "en")}, "/projects"),
         **_statement_forms(),
         **_fund_forms(),
+        **_audit_forms(),
+    }
+
+
+def _audit_forms() -> dict[str, Form]:
+    """Audits (an auditor) and corrections and recoveries (a finance officer), on the demo's audit."""
+    from app.models import AuditBody, AuditFinding, Recovery
+    finding = db.session.scalar(select(AuditFinding))
+    recovery = db.session.scalar(select(Recovery))
+    audit_page = f"/projects/LES/audits/{finding.audit_id}"
+    return {
+        "audit": Form("auditor@example.org", "/projects/LES/audits",
+                      {"body": "audit_authority", "reference": "AA-9", "status": "ongoing", "started_on": "2021-01-04",
+                       "ended_on": "", "line_ids": str(finding.claim_line_id), "scope_note": ""},
+                      {"body": not_one_of(*(b.value for b in AuditBody)), "reference": bad_text(120),
+                       "started_on": bad_date(),
+                       "line_ids": st.lists(bad_id(), min_size=1, max_size=3).map(" ".join)}),
+        "finding": Form("auditor@example.org", f"{audit_page}/findings",
+                        {"claim_line_id": str(finding.claim_line_id), "error_type": "procurement",
+                         "description": "Eén offerte", "amount": ""},
+                        {"claim_line_id": bad_id(), "description": bad_text(4000), "amount": bad_amount(),
+                         "error_type": not_one_of(*(e.value for e in ErrorType))}, audit_page),
+        "audit status": Form("auditor@example.org", f"{audit_page}/status", {"status": "closed",
+                                                                              "ended_on": "2020-12-01"},
+                             {"status": not_one_of("planned", "ongoing", "closed"), "ended_on": bad_date()},
+                             audit_page),
+        "correction": Form(FIN, f"/projects/LES/findings/{finding.id}/corrections",
+                           {"kind": "line", "amount": "1,00", "comment": "Correctie", "measure": "offset"},
+                           {"kind": not_one_of("line", "claim_rate", "category_rate"), "amount": bad_amount(),
+                            "comment": bad_text(4000), "measure": not_one_of("offset", "repayment")}, audit_page),
+        "repayment": Form(FIN, f"/projects/LES/recoveries/{recovery.id}/repayment",
+                          {"amount": "1,00", "repaid_on": "2020-12-01"},
+                          {"amount": bad_amount(), "repaid_on": bad_date()}, "/projects/LES/corrections"),
+        "write off": Form(FIN, f"/projects/LES/recoveries/{recovery.id}/write-off", {"reason": "Faillissement"},
+                          {"reason": bad_text(4000)}, "/projects/LES/corrections"),
     }
 
 
@@ -321,7 +356,8 @@ FORM_NAMES = ["login", "new expenditure", "edit expenditure", "withdraw", "corre
               "claim lines", "verify line", "return claim", "payment request", "payment received", "transfer",
               "language", "export trail", "export report", "fund setup", "fund call", "fund application",
               "fund declaration", "fund scores", "fund decision", "fund question", "fund invoice", "fund executed",
-              "fund overrun", "fund close", "fund answer", "fund report"]
+              "fund overrun", "fund close", "fund answer", "fund report", "audit", "finding", "audit status",
+              "correction", "repayment", "write off"]
 
 
 def _check_refused(client, response, before):

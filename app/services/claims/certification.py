@@ -2,9 +2,8 @@
 EFRO share split on the claim's certified total and allocated over the categories."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from ... import formatting
 from ...errors import DomainError
 from ...extensions import db
 from ...i18n import gettext as _
@@ -16,14 +15,17 @@ from ...models import (
     Expenditure,
     ExpenditureStatus,
     LineStatus,
+    RecoveryMeasure,
     User,
 )
-from ...models.claim import FINAL_STATES
 from ...models.types import utcnow
-from ...money import ZERO, split_fund
+from ...money import ZERO
 from .. import audit
 from ..audit import Actor
-from .figures import efro_allocation, figures
+from ..corrections import ceiling
+from ..corrections.recoveries import open_recovery
+from ..corrections.split import allocate_signed, split_signed
+from .figures import figures
 from .verification import require_verifier
 from .workflow import record, require_state, transition
 
@@ -54,38 +56,36 @@ def certify(actor: Actor, user: User, claim: Claim) -> Claim:
             "Possible double financing not confirmed for expenditure %(ids)s: confirm for each line that you "
             "checked it.", "Possible double financing not confirmed for expenditures %(ids)s: confirm for each "
             "line that you checked it.", len(unconfirmed), ids=", ".join(f"#{i}" for i in unconfirmed)))
-    if fig.certified <= 0:
+    if fig.certified == 0:
         raise DomainError(_("There is nothing to certify: every line is parked or fully deducted."))
-    _warnings, refusals = fig.warnings("certified")
-    if refusals:
-        raise DomainError(_("Certification refused: %(reasons)s", reasons=" ".join(refusals)))
+    if fig.certified > 0:  # a negative claim (corrections larger than new costs) is recovered, not budgeted
+        _warnings, refusals = fig.warnings("certified")
+        if refusals:
+            raise DomainError(_("Certification refused: %(reasons)s", reasons=" ".join(refusals)))
     project = claim.partner.project
     rows = [row for row in fig.rows if row.certified or row.declared]
     certified_total = sum((row.certified for row in rows), ZERO)
-    efro_total, contribution_total = split_fund(certified_total, project.cofinancing_rate)
-    certified_before = db.session.scalar(
-        select(func.coalesce(func.sum(Claim.efro_total), ZERO))
-        .where(Claim.project_id == project.id, Claim.status.in_(FINAL_STATES))) or ZERO
-    if certified_before + efro_total > project.efro_ceiling:
-        raise DomainError(_("Certification refused: the project's certified ERDF would become %(total)s, more "
-                            "than the approved %(ceiling)s.", total=formatting.money(certified_before + efro_total),
-                            ceiling=formatting.money(project.efro_ceiling)))
+    efro_total, contribution_total = split_signed(certified_total, project.cofinancing_rate)
+    efro_total, contribution_total, capped = ceiling.cap(project, claim.partner, certified_total, efro_total)
     totals = [ClaimCategoryTotal(claim_id=claim.id, category_id=row.category_id, flat_rate=row.flat_rate is not None,
                                  declared=row.declared, certified=row.certified, efro=efro,
                                  contribution=row.certified - efro)
-              for row, efro in zip(rows, efro_allocation(rows, efro_total), strict=True)]
+              for row, efro in zip(rows, allocate_signed(efro_total, [r.certified for r in rows]), strict=True)]
     before, _after = transition(claim, "certify")
     db.session.add_all(totals)
     claim.certified_total, claim.efro_total, claim.contribution_total = (certified_total, efro_total,
                                                                          contribution_total)
+    claim.efro_capped = capped
     claim.certified_by_id, claim.certified_at = user.id, utcnow()
     db.session.flush()
     record(actor, user, claim, "claim.certified", before={"status": before}, after={
         "status": claim.status, "certified": claim.certified_total, "efro": claim.efro_total,
-        "contribution": claim.contribution_total,
+        "contribution": claim.contribution_total, "efro_capped": capped,
         "categories": {t.category_id: {"declared": t.declared, "certified": t.certified, "efro": t.efro,
                                        "contribution": t.contribution, "flat_rate": t.flat_rate}
                        for t in totals}})
+    if efro_total < 0:  # the partner gives the EFRO back: offset against its next transfer by default
+        open_recovery(actor, user, project, claim.partner_id, -efro_total, RecoveryMeasure.OFFSET, claim_id=claim.id)
     return claim
 
 

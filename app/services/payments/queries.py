@@ -13,9 +13,9 @@ from sqlalchemy.orm import joinedload
 from ...errors import NotFound
 from ...extensions import db
 from ...i18n import gettext as _
-from ...models import Claim, ClaimStatus, PartnerTransfer, PaymentRequest, Project, User
+from ...models import Claim, ClaimStatus, PartnerTransfer, PaymentRequest, PaymentShortfall, Project, User
 from ...money import ZERO
-from ...permissions import visible_partner_ids
+from ...permissions import scoped, visible_partner_ids
 from .actions import PartnerShare, shares
 
 
@@ -41,7 +41,8 @@ class RequestView:
     transfers: list[PartnerTransfer]
     requested: Decimal
     transferred: Decimal
-    outstanding_programme: Decimal | None
+    outstanding_programme: Decimal | None  # not yet received (a shortfall booked with the receipt is not awaited)
+    shortfalls: list = field(default_factory=list)
     open_shares: list[PartnerShare] = field(default_factory=list)
 
 
@@ -75,7 +76,7 @@ def request_rows(user: User, project: Project) -> list[RequestRow]:
         rows.append(RequestRow(
             pr.id, pr.number, pr.created_at, n, pr.amount_requested if whole else efro, pr.received_date,
             pr.received_amount if whole else None,
-            pr.amount_requested - (pr.received_amount or ZERO) if whole else None, transferred.get(pr.id, ZERO)))
+            (ZERO if pr.received_date else pr.amount_requested) if whole else None, transferred.get(pr.id, ZERO)))
     return rows
 
 
@@ -108,12 +109,16 @@ def request_view(user: User, project: Project, pr: PaymentRequest) -> RequestVie
         transfers=list(db.session.scalars(transfers_q)),
         requested=pr.amount_requested if whole else sum((s.due for s in visible_shares), ZERO),
         transferred=transferred,
-        outstanding_programme=pr.amount_requested - (pr.received_amount or ZERO) if whole else None,
+        outstanding_programme=(ZERO if pr.received_date else pr.amount_requested) if whole else None,
+        shortfalls=list(db.session.scalars(scoped(
+            select(PaymentShortfall).where(PaymentShortfall.payment_request_id == pr.id)
+            .order_by(PaymentShortfall.id), PaymentShortfall.partner_id, user, project))),
         open_shares=[s for s in visible_shares if s.outstanding])
 
 
 def certified_unrequested(project: Project) -> list[Claim]:
     """Certified claims that are in no payment request yet (for a finance officer's new request)."""
     return list(db.session.scalars(
-        select(Claim).where(Claim.project_id == project.id, Claim.status == ClaimStatus.CERTIFIED)
+        select(Claim).where(Claim.project_id == project.id, Claim.status == ClaimStatus.CERTIFIED,
+                            Claim.efro_total >= 0)
         .options(joinedload(Claim.partner), joinedload(Claim.period)).order_by(Claim.id)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from reports.statements import (
@@ -21,7 +21,17 @@ from reports.statements import (
 )
 
 from ...extensions import db
-from ...models import Claim, ClaimLine, CostCategory, Document, Expenditure, ExpenditureDocument, LineStatus, Partner
+from ...models import (
+    Claim,
+    ClaimLine,
+    CostCategory,
+    Document,
+    Expenditure,
+    ExpenditureDocument,
+    FinancialCorrection,
+    LineStatus,
+    Partner,
+)
 from ...models.claim import FINAL_STATES
 from ...models.project import CategoryKind, is_default_name
 from ...money import ZERO
@@ -59,7 +69,16 @@ def _info(claim: Claim, fig: ClaimFigures) -> ClaimInfo:
         certified=claim.certified_total if fixed else fig.certified,
         efro=claim.efro_total if fixed else fig.efro,
         contribution=claim.contribution_total if fixed else fig.contribution,
-        parked_amount=fig.parked_amount, line_count=fig.line_count)
+        parked_amount=fig.parked_amount, line_count=fig.line_count, **_corrections(claim))
+
+
+def _corrections(claim: Claim) -> dict:
+    """The corrections booked on the claim so far (after certification), and the EFRO lost to the ceiling."""
+    total, efro = db.session.execute(
+        select(func.coalesce(func.sum(FinancialCorrection.total), ZERO),
+               func.coalesce(func.sum(FinancialCorrection.efro), ZERO))
+        .where(FinancialCorrection.claim_id == claim.id)).one()
+    return {"corrected": total or ZERO, "corrected_efro": efro or ZERO, "efro_capped": claim.efro_capped or ZERO}
 
 
 def _categories(claim: Claim, fig: ClaimFigures) -> list[CategoryTotal]:

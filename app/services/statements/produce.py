@@ -184,6 +184,9 @@ def make(user: User | None, project: Project, spec: Spec, generated_by: str,
             data = project_data.financial_report(project, spec.at, header)
         elif spec.kind == "fund-register":
             data = fund_data.register_statement(user, project, spec.fund_filters, header, spec.personal)
+        elif spec.kind == "corrections-register":
+            from ..corrections.register import corrections_register
+            data = corrections_register(project, header)
         else:
             data = trail.audit_extract(project, spec.filter, header, release)
         if release is not None and spec.kind in ("financial-report", "fund-register"):

@@ -17,7 +17,9 @@ from ...models import (
     Claim,
     ClaimCategoryTotal,
     ClaimStatus,
+    CorrectionAmount,
     CostCategory,
+    FinancialCorrection,
     FundingKind,
     FundingSource,
     Partner,
@@ -58,6 +60,12 @@ def financial_report(project: Project, at: date, header: Header) -> FinancialRep
 
     certified = fixed(Claim.certified_at < end, ClaimCategoryTotal.certified, ClaimCategoryTotal.efro)
     paid = fixed(Claim.paid_at < end, ClaimCategoryTotal.efro)
+    corrected = {(p, c): (amount, efro) for p, c, amount, efro in db.session.execute(
+        select(FinancialCorrection.partner_id, CorrectionAmount.category_id, func.sum(CorrectionAmount.amount),
+               func.sum(CorrectionAmount.efro))
+        .join(FinancialCorrection, CorrectionAmount.correction_id == FinancialCorrection.id)
+        .where(FinancialCorrection.project_id == project.id, FinancialCorrection.booked_at < end)
+        .group_by(FinancialCorrection.partner_id, CorrectionAmount.category_id))}
     declared = defaultdict(lambda: ZERO)
     for key, (amount,) in fixed(Claim.submitted_at < end, ClaimCategoryTotal.declared).items():
         declared[key] += amount
@@ -70,11 +78,12 @@ def financial_report(project: Project, at: date, header: Header) -> FinancialRep
 
     details, totals = [], []
     for partner in partners:
-        sums = [ZERO] * 5
+        sums = [ZERO] * 7
         for category in categories:
             key = (partner.id, category.id)
             cert, efro = certified.get(key, (ZERO, ZERO))
-            values = [budget.get(key, ZERO), declared[key], cert, efro, paid.get(key, (ZERO,))[0]]
+            values = [budget.get(key, ZERO), declared[key], cert, efro, paid.get(key, (ZERO,))[0],
+                      *corrected.get(key, (ZERO, ZERO))]
             sums = [a + b for a, b in zip(sums, values, strict=True)]
             if any(values):
                 details.append(FinancialRow(partner.number, partner.name, category_of(
