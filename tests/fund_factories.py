@@ -9,7 +9,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import FundCall, Role, User
+from app.demo import DEMO_TOTP_SECRET
 from app.services.accounts import create_user, grant_membership
+from app.services.two_factor import enrol_known_secret
 from app.services.audit import Actor
 from app.services.fund import applications, assessment, setup
 from tests.factories import actor, partner, project, user
@@ -44,6 +46,8 @@ def other_user(email: str, name: str, role: Role, partner_name: str | None = Non
     system = Actor.system("test")
     u = create_user(system, email, name, "lang-genoeg-wachtwoord")
     grant_membership(system, u, project(), role, partner(partner_name) if partner_name else None)
+    if u.needs_second_factor:  # finance officers, admins, auditors: the demo's secret, as login() expects
+        enrol_known_secret(system, u, DEMO_TOTP_SECRET)
     db.session.commit()
     return u
 

@@ -1,4 +1,5 @@
 """All models, importable from one place (Alembic autogenerate sees them all)."""
+from .account import RecoveryCode
 from .audit import GENESIS_HASH, AuditEvent
 from .claim import (
     Claim,
@@ -61,5 +62,5 @@ __all__ = [
     "Document", "Expenditure", "ExpenditureDocument", "ExpenditureImport", "ExpenditureStatus", "duplicate_key",
     "ActionStatus", "CostType", "Fund", "FundAction", "FundCall", "FundCounterpart", "FundCriterion",
     "FundDeclaration", "FundEstimate", "FundMessage", "FundOverrun", "FundReportDocument", "FundScore", "OrgType",
-    "ReportKind", "ExportJob",
+    "ReportKind", "ExportJob", "RecoveryCode",
 ]
