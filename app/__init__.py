@@ -9,10 +9,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import formatting, guards, i18n, limiter
 from .config import Config
 from .errors import DomainError, NotFound, OutOfScope, PermissionDenied
-from .services import access
 from .extensions import csrf, db, login_manager, migrate
 from .i18n import gettext as _
 from .i18n import lazy_gettext as _l
+from .services import access
 from .statements import init_app as init_statements
 from .templating import register_template_helpers
 
@@ -38,6 +38,8 @@ def create_app(overrides: dict | None = None) -> Flask:
             _configure_sqlite(db.engine)
 
     from . import models  # noqa: F401  (register the tables)
+    from .accounts.routes import bp as accounts_bp
+    from .accounts.routes import gates as account_gates
     from .auth.routes import bp as auth_bp
     from .claims.routes import bp as claims_bp
     from .cli import register_cli
@@ -51,10 +53,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .payments.routes import bp as payments_bp
     from .projects.routes import bp as projects_bp
 
-    from .accounts.routes import bp as accounts_bp
-    from .accounts.routes import gates as account_gates
-
-    for blueprint in (auth_bp, accounts_bp, projects_bp, expenditures_bp, documents_bp, imports_bp, claims_bp, payments_bp,
+    for blueprint in (auth_bp, accounts_bp, projects_bp, expenditures_bp, documents_bp, imports_bp, claims_bp,
+                      payments_bp,
                       fund_bp, fund_public_bp):
         app.register_blueprint(blueprint)
     register_cli(app)

@@ -33,8 +33,8 @@ from .models.types import clock_at
 from .money import floor_cent, fund_share, to_money
 from .services import setup
 from .services.accounts import create_user, grant_membership
-from .services.two_factor import enrol_known_secret
 from .services.audit import Actor
+from .services.two_factor import enrol_known_secret
 
 DEMO_PASSWORD = "cofund-demo-2026"  # nosec B105  # the published demo password (README), for demo data only
 # The published TOTP secret of the demo's finance officer, auditor and admin (README): demo only, like the

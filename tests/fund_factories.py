@@ -7,13 +7,13 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from app.demo import DEMO_TOTP_SECRET
 from app.extensions import db
 from app.models import FundCall, Role, User
-from app.demo import DEMO_TOTP_SECRET
 from app.services.accounts import create_user, grant_membership
-from app.services.two_factor import enrol_known_secret
 from app.services.audit import Actor
 from app.services.fund import applications, assessment, setup
+from app.services.two_factor import enrol_known_secret
 from tests.factories import actor, partner, project, user
 
 NOW = datetime(2021, 2, 1, 8, 0, tzinfo=UTC)  # 09:00 in Brussels, while call 2021-1 is open

@@ -17,7 +17,7 @@ from ..views import commit_or_explain
 from .forms import ActionForm, ConfirmCodeForm, NewUserForm, PasswordChangeForm
 
 bp = Blueprint("accounts", __name__)
-_ENROL_SECRET = "cofund_enrol_secret"
+_ENROL_SECRET = "cofund_enrol_secret"  # nosec B105  # a session key, not a password
 # Reachable while a new password or the second factor is due (everything else redirects there first).
 OPEN_ENDPOINTS = {"static", "auth.logout", "auth.language", "auth.login", "auth.second_factor", "auth.enrol",
                   "accounts.password", "accounts.two_factor", "index"}

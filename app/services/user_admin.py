@@ -113,5 +113,5 @@ def reset_password(actor: Actor, admin: User, user: User) -> str:
     user.must_change_password = True
     accounts.end_sessions(user)
     audit.record(actor, "user.password_reset", role="admin", object_type="user", object_id=user.id,
-                 after={"must_change_password": True})
+                 after={"must_change_password": True})  # nosec B105  # a flag, not a password
     return password

@@ -231,7 +231,7 @@ def test_every_role_gets_the_expected_answer_on_every_route(app):
     denied = {(actor, json.loads(after)["path"], json.loads(after)["status"])
               for actor, action, after in events if action == "access.denied"}
     objects = _objects_by_path(app)
-    for (endpoint, method), answers in MATRIX.items():
+    for (endpoint, _method), answers in MATRIX.items():
         codes = dict(zip(ROLES, answers.split(), strict=True))
         if codes["other"] == "404" and codes["own"] != "404":
             assert (EMAILS["other"], objects[endpoint], 404) in denied, endpoint

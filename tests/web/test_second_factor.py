@@ -35,7 +35,8 @@ def _password_only(client, email, password=DEMO_PASSWORD):
 
 def _code(client, code):
     page = client.get("/login/second-factor")
-    return client.post("/login/second-factor", data={"code": code, "csrf_token": csrf_token(page.get_data(as_text=True))})
+    return client.post("/login/second-factor",
+                       data={"code": code, "csrf_token": csrf_token(page.get_data(as_text=True))})
 
 
 def _events(action):
@@ -121,7 +122,8 @@ def test_a_finance_officer_without_a_second_factor_sets_it_up_before_anything_el
     assert client.get("/projects").status_code == 200
     user = db.session.scalar(select(User).where(User.email == email))
     assert user.has_second_factor
-    assert db.session.scalar(select(func.count()).select_from(RecoveryCode).where(RecoveryCode.user_id == user.id)) == 10
+    codes = select(func.count()).select_from(RecoveryCode).where(RecoveryCode.user_id == user.id)
+    assert db.session.scalar(codes) == 10
     assert [a for a, _after in _events("user.second_factor_enrolled") if a != "seed-demo"] == [email]
     # from now on the code is asked at every sign-in
     assert _password_only(Device(client.application), email,

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from reports.formatting import LANGUAGES
 from reports.statements import FORMATS, KINDS, Header, build, file_name
 
-from ...errors import DomainError, NotFound, PermissionDenied, OutOfScope
+from ...errors import DomainError, NotFound, OutOfScope, PermissionDenied
 from ...extensions import db
 from ...guards import db_id
 from ...i18n import gettext as _
