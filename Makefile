@@ -45,7 +45,7 @@ seed: db
 	$(BIN)/flask seed-demo
 
 run: seed
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	COFUND_ENV=development $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -1,17 +1,18 @@
 """Cofund: grant and subsidy administration for EFRO co-financed projects."""
 from __future__ import annotations
 
-from flask import Flask, flash, redirect, render_template, request, url_for
+from flask import Flask, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import formatting, guards, i18n, limiter
 from .config import Config
-from .errors import DomainError, NotFound, PermissionDenied
+from .errors import DomainError, NotFound, OutOfScope, PermissionDenied
 from .extensions import csrf, db, login_manager, migrate
 from .i18n import gettext as _
 from .i18n import lazy_gettext as _l
+from .services import access
 from .statements import init_app as init_statements
 from .templating import register_template_helpers
 
@@ -37,6 +38,8 @@ def create_app(overrides: dict | None = None) -> Flask:
             _configure_sqlite(db.engine)
 
     from . import models  # noqa: F401  (register the tables)
+    from .accounts.routes import bp as accounts_bp
+    from .accounts.routes import gates as account_gates
     from .audits.routes import bp as audits_bp
     from .auth.routes import bp as auth_bp
     from .claims.routes import bp as claims_bp
@@ -52,16 +55,15 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .payments.routes import bp as payments_bp
     from .projects.routes import bp as projects_bp
 
-    for blueprint in (auth_bp, projects_bp, expenditures_bp, documents_bp, imports_bp, claims_bp, payments_bp,
-                      fund_bp, fund_public_bp, audits_bp, corrections_bp):
+    for blueprint in (auth_bp, accounts_bp, projects_bp, expenditures_bp, documents_bp, imports_bp, claims_bp,
+                      payments_bp, fund_bp, fund_public_bp, audits_bp, corrections_bp):
         app.register_blueprint(blueprint)
     register_cli(app)
     register_operations_cli(app)
     init_statements(app)
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(models.User, int(user_id))
+    from . import sessions
+    login_manager.user_loader(sessions.load)  # checks the session's version, idle and absolute time
 
     register_template_helpers(app)
 
@@ -70,8 +72,20 @@ def create_app(overrides: dict | None = None) -> Flask:
         # signed in: your projects; anyone else: the public start page (Cofund, sign in, the open calls)
         return redirect(url_for("projects.index")) if current_user.is_authenticated else start_page()
 
+    app.before_request(account_gates)  # a new password or a second factor first, where one is due
+
+    @app.before_request
+    def https_only():
+        if app.config["FORCE_HTTPS"] and not request.is_secure and not app.testing:
+            return redirect(request.url.replace("http://", "https://", 1), code=301)
+
     @app.after_request
     def security_headers(response):
+        if current_user.is_authenticated or sessions.PENDING in session:
+            response.headers["Cache-Control"] = "no-store"  # signed-in pages stay out of every cache
+        if app.config["PREFERRED_URL_SCHEME"] == "https":
+            response.headers.setdefault("Strict-Transport-Security",
+                                        f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
@@ -83,6 +97,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     @app.errorhandler(404)
     def not_found(error):
         db.session.rollback()
+        if isinstance(error, OutOfScope):
+            access.record_denied(404, error)
         return render_template("error.html", code=404, message=_("This page does not exist, or you have no "
                                                                  "access to it.")), 404
 
@@ -90,6 +106,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     @app.errorhandler(403)
     def forbidden(error):
         db.session.rollback()
+        access.record_denied(403, error)
         message = str(error) if isinstance(error, PermissionDenied) else _("You are not allowed to do this.")
         return render_template("error.html", code=403, message=message), 403
 

@@ -23,13 +23,28 @@ class Config:
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
-        self.SESSION_COOKIE_SECURE = env.get("SESSION_COOKIE_SECURE", "0") == "1"
+        # Secure cookies (HTTPS only) unless COFUND_ENV is development or testing (`make run` sets development);
+        # SESSION_COOKIE_SECURE=0/1 decides explicitly.
+        self.COFUND_ENV = env.get("COFUND_ENV", "production")
+        secure = env.get("SESSION_COOKIE_SECURE")
+        self.SESSION_COOKIE_SECURE = (secure == "1" if secure in ("0", "1")
+                                      else self.COFUND_ENV not in ("development", "testing"))
+        # Sessions end after this long without a request, and this long after signing in, whatever happens.
+        self.SESSION_IDLE_MINUTES = int(env.get("SESSION_IDLE_MINUTES", "30"))
+        self.SESSION_MAX_HOURS = int(env.get("SESSION_MAX_HOURS", "12"))
+        # HTTPS: FORCE_HTTPS=1 (or PREFERRED_URL_SCHEME=https) sends HSTS and redirects plain HTTP to HTTPS.
+        self.FORCE_HTTPS = env.get("FORCE_HTTPS", "0") == "1"
+        self.PREFERRED_URL_SCHEME = "https" if self.FORCE_HTTPS else env.get("PREFERRED_URL_SCHEME", "http")
+        self.HSTS_SECONDS = int(env.get("HSTS_SECONDS", str(365 * 24 * 3600)))
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.WTF_CSRF_TIME_LIMIT = None  # token lives as long as the session
         self.PROXY_FIX = env.get("PROXY_FIX", "0") == "1"
-        # Logins: after this many failed attempts for one e-mail address within the window, refuse.
-        self.LOGIN_MAX_FAILURES = int(env.get("LOGIN_MAX_FAILURES", "5"))
-        self.LOGIN_FAILURE_WINDOW_MINUTES = int(env.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
+        # Sign-in limits (app/services/login_limits.py): failures per address within a window; per account a
+        # delay that doubles after a few failures, up to a maximum.
+        self.LOGIN_ADDRESS_MAX_FAILURES = int(env.get("LOGIN_ADDRESS_MAX_FAILURES", "20"))
+        self.LOGIN_ADDRESS_WINDOW_MINUTES = int(env.get("LOGIN_ADDRESS_WINDOW_MINUTES", "15"))
+        self.LOGIN_ACCOUNT_FREE_FAILURES = int(env.get("LOGIN_ACCOUNT_FREE_FAILURES", "3"))
+        self.LOGIN_ACCOUNT_MAX_DELAY_SECONDS = int(env.get("LOGIN_ACCOUNT_MAX_DELAY_SECONDS", "120"))
         self.MAX_UPLOAD_MB = int(env.get("MAX_UPLOAD_MB", "20"))
         self.DOCUMENT_DIR = env.get("DOCUMENT_DIR") or str(Path(instance_path) / "documents")
         # Signed checkpoints of the audit chain (app/services/checkpoints.py): the Ed25519 private key as
@@ -42,6 +57,8 @@ class Config:
             Path(instance_path) / "audit-checkpoints.log")
         for key, value in (overrides or {}).items():
             setattr(self, key, value)
+        if getattr(self, "TESTING", False) and "SESSION_COOKIE_SECURE" not in (overrides or {}):
+            self.SESSION_COOKIE_SECURE = False  # the test client and the browser tests speak plain HTTP
         # Request bodies may carry several evidence files, each up to MAX_UPLOAD_MB.
         self.MAX_CONTENT_LENGTH = getattr(self, "MAX_CONTENT_LENGTH", None) or (
             self.MAX_UPLOAD_MB * 1024 * 1024 * 5 + 1024 * 1024

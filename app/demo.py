@@ -34,8 +34,13 @@ from .money import floor_cent, fund_share, to_money
 from .services import setup
 from .services.accounts import create_user, grant_membership
 from .services.audit import Actor
+from .services.two_factor import enrol_known_secret
 
 DEMO_PASSWORD = "cofund-demo-2026"  # nosec B105  # the published demo password (README), for demo data only
+# The published TOTP secret of the demo's finance officer, auditor and admin (README): demo only, like the
+# password. Any authenticator app (or `oathtool --totp -b JBSWY3DPEHPK3PXP`)
+# gives their codes.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # nosec B105  # published on purpose, for demo data only
 
 # Short names for the category kinds in the tables below.
 S, OFF, T, E, Q, G = (CategoryKind.STAFF, CategoryKind.OFFICE, CategoryKind.TRAVEL, CategoryKind.EXTERNAL,
@@ -161,6 +166,8 @@ def _seed_setup() -> dict:
             created_users += 1
         for project, role, partner in grants:
             grant_membership(actor, user, project, role, partner)
+        if user.needs_second_factor and not user.has_second_factor:
+            enrol_known_secret(actor, user, DEMO_TOTP_SECRET)
     return {"users_created": created_users}
 
 

@@ -23,12 +23,28 @@ limiter = Limiter(key_func=get_remote_address, headers_enabled=True, strategy="f
 DEFAULTS = {
     "RATELIMIT_FUND_APPLY": "10 per hour; 30 per day",  # submitting a proposal from one address
     "RATELIMIT_FUND_STATUS": "120 per minute",  # the private status link's pages and forms
+    # every sign-in request (password or second factor) from one address; failed attempts have their own,
+    # lower limits counted in the database (app/services/login_limits.py)
+    "RATELIMIT_LOGIN": "60 per minute; 600 per hour",
 }
 
 
 def rate(setting: str):
     """A limit read from the app's config when the request comes (so tests and deployments can set it)."""
     return lambda: current_app.config[setting]
+
+
+def count_request(setting: str, scope: str) -> int:
+    """Count this request of the client address against the limits of ``setting`` (in the limiter's storage:
+    Redis or memory) and return the seconds to wait, 0 when within them. For views whose own answer carries the
+    Retry-After (sign-in), so the limiter's headers do not overwrite it."""
+    from limits import parse_many
+    address = get_remote_address() or "unknown"
+    for item in parse_many(current_app.config[setting]):
+        if not limiter.limiter.hit(item, scope, address):
+            reset_at, _remaining = limiter.limiter.get_window_stats(item, scope, address)
+            return max(1, math.ceil(reset_at - time.time()))
+    return 0
 
 
 def retry_after(limit: RequestLimit | None) -> int:
@@ -49,12 +65,16 @@ def init_app(app: Flask) -> None:
     def too_many_requests(error):
         from .extensions import db
         db.session.rollback()
-        seconds = retry_after(getattr(error, "limit", None) and limiter.current_limit)
-        minutes = math.ceil(seconds / 60)
-        when = (ngettext("%(num)d second", "%(num)d seconds", seconds) if seconds < 120
-                else ngettext("%(num)d minute", "%(num)d minutes", minutes))
-        message = _("Too many requests from your address in a short time. Nothing was saved. Please try again "
-                    "in %(when)s.", when=when)
-        response = app.make_response((render_template("too_many_requests.html", message=message), 429))
-        response.headers["Retry-After"] = str(seconds)
-        return response
+        return too_many(retry_after(getattr(error, "limit", None) and limiter.current_limit))
+
+
+def too_many(seconds: int, reason: str | None = None):
+    """The 429 page with its Retry-After: why (by default: too many requests from the address) and when."""
+    minutes = math.ceil(seconds / 60)
+    when = (ngettext("%(num)d second", "%(num)d seconds", seconds) if seconds < 120
+            else ngettext("%(num)d minute", "%(num)d minutes", minutes))
+    message = _("Too many requests from your address in a short time. Nothing was saved. Please try again "
+                "in %(when)s.", when=when) if reason is None else f"{reason} ({when})"
+    response = current_app.make_response((render_template("too_many_requests.html", message=message), 429))
+    response.headers["Retry-After"] = str(seconds)
+    return response

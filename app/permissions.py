@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import String, cast, select, union
 
-from .errors import NotFound, PermissionDenied
+from .errors import NotFound, OutOfScope, PermissionDenied
 from .extensions import db
 from .i18n import gettext as _
 from .i18n import ngettext
@@ -42,8 +42,10 @@ def role_label(user: User | None, project: Project | None) -> str:
 
 def require_project(user: User | None, project: Project | None) -> Project:
     """A project the user is a member of; otherwise 404."""
-    if project is None or not roles(user, project):
+    if project is None:
         raise NotFound(_("Project not found."))
+    if not roles(user, project):
+        raise OutOfScope(_("Project not found."), "project", project.id, project.id)
     return project
 
 
@@ -66,8 +68,10 @@ def can_see_partner(user: User, partner: Partner) -> bool:
 
 
 def require_partner(user: User, partner: Partner | None, project: Project) -> Partner:
-    if partner is None or partner.project_id != project.id or not can_see_partner(user, partner):
+    if partner is None or partner.project_id != project.id:
         raise NotFound(_("Partner not found."))
+    if not can_see_partner(user, partner):
+        raise OutOfScope(_("Partner not found."), "partner", partner.id, project.id)
     return partner
 
 
@@ -243,7 +247,7 @@ def require_visible(user: User, obj, project: Project):
         raise NotFound(_("Not found."))
     scope = visible_partner_ids(user, project)
     if scope is not None and obj.partner_id not in scope:
-        raise NotFound(_("Not found."))
+        raise OutOfScope(_("Not found."), getattr(obj, "__tablename__", None), getattr(obj, "id", None), project.id)
     return obj
 
 
@@ -340,3 +344,25 @@ def can_book_corrections(user: User, project: Project) -> bool:
 def can_see_recoveries(user: User, project: Project) -> bool:
     """Corrections and recoveries: every member; a partner user only its own partner's."""
     return bool(roles(user, project))
+
+
+# Users' accounts (app/accounts/): an admin of a project manages the accounts of that project's members.
+
+def administered_project_ids(user: User) -> set[int]:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    return {m.project_id for m in user.memberships if m.role is Role.ADMIN}
+
+
+def can_manage_users(user: User) -> bool:
+    return bool(administered_project_ids(user))
+
+
+def can_manage_account(user: User, target: User) -> bool:
+    """An admin manages an account that has a role in one of their projects, or none at all yet; never their
+    own through these pages (they change their own password like anyone)."""
+    projects = administered_project_ids(user)
+    if not projects or target.id == user.id:
+        return False
+    theirs = {m.project_id for m in target.memberships}
+    return not theirs or bool(theirs & projects)

@@ -7,11 +7,13 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from app.demo import DEMO_TOTP_SECRET
 from app.extensions import db
 from app.models import FundCall, Role, User
 from app.services.accounts import create_user, grant_membership
 from app.services.audit import Actor
 from app.services.fund import applications, assessment, setup
+from app.services.two_factor import enrol_known_secret
 from tests.factories import actor, partner, project, user
 
 NOW = datetime(2021, 2, 1, 8, 0, tzinfo=UTC)  # 09:00 in Brussels, while call 2021-1 is open
@@ -44,6 +46,8 @@ def other_user(email: str, name: str, role: Role, partner_name: str | None = Non
     system = Actor.system("test")
     u = create_user(system, email, name, "lang-genoeg-wachtwoord")
     grant_membership(system, u, project(), role, partner(partner_name) if partner_name else None)
+    if u.needs_second_factor:  # finance officers, admins, auditors: the demo's secret, as login() expects
+        enrol_known_secret(system, u, DEMO_TOTP_SECRET)
     db.session.commit()
     return u
 

@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, SelectChoice, SubmitField
+from wtforms import EmailField, PasswordField, RadioField, SelectChoice, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from ..i18n import LANGUAGE_NAMES
@@ -12,6 +12,13 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password.")),
                                                          Length(max=1024)])
     submit = SubmitField(_l("Sign in"))
+
+
+class CodeForm(FlaskForm):
+    """Six digits from the authenticator app, or a recovery code."""
+
+    code = StringField(_l("Code"), validators=[DataRequired(_l("Enter the code.")), Length(max=64)])
+    submit = SubmitField(_l("Confirm"))
 
 
 class LogoutForm(FlaskForm):

@@ -1,4 +1,5 @@
 """All models, importable from one place (Alembic autogenerate sees them all)."""
+from .account import RecoveryCode
 from .audit import GENESIS_HASH, AuditEvent
 from .audit_control import (
     AuditBody,
@@ -78,5 +79,5 @@ __all__ = [
     "FundDeclaration", "FundEstimate", "FundMessage", "FundOverrun", "FundReportDocument", "FundScore", "OrgType",
     "ReportKind", "ExportJob", "AuditBody", "AuditFinding", "AuditScopeItem", "AuditStatus", "CorrectionAmount",
     "CorrectionKind", "FinancialCorrection", "FindingDocument", "PaymentShortfall", "ProgrammeAudit", "Recovery",
-    "RecoveryMeasure", "RecoverySettlement",
+    "RecoveryMeasure", "RecoverySettlement", "RecoveryCode",
 ]

@@ -32,5 +32,6 @@ class AuditEvent(db.Model):
 
     __table_args__ = (
         Index("ix_audit_event_action_actor_time", "action", "actor", "occurred_at"),
+        Index("ix_audit_event_action_ip_time", "action", "ip", "occurred_at"),  # failed sign-ins per address
         Index("ix_audit_event_project_object", "project_id", "object_type", "object_id"),
     )

@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from reports import labels
@@ -46,13 +46,33 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     language: Mapped[str | None] = mapped_column(String(2))  # 'nl' or 'en'; None: not chosen (the browser's)
+    # Sessions carry this number; raising it (logout, password change, deactivation) ends them all.
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # An admin reset the password: the user chooses a new one before anything else.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # TOTP second factor (RFC 6238): the base32 secret, when it was confirmed with a first code (None: being
+    # enrolled or not at all), and the time step of the last code accepted (a code is never accepted twice).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", lazy="selectin")
 
     __table_args__ = (
         CheckConstraint("email = lower(email)", name="email_lower"),
         CheckConstraint("language IS NULL OR language IN ('nl', 'en')", name="language"),
+        CheckConstraint("session_version >= 1", name="session_version"),
     )
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_secret is not None and self.totp_confirmed_at is not None
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """Finance officers, admins and auditors must use a second factor; partners may."""
+        return any(m.role is not Role.PARTNER for m in self.memberships)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

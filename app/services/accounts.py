@@ -1,22 +1,21 @@
-"""Users: passwords (argon2), logins with a failed-attempt limit, and creating users."""
+"""Users: passwords (argon2), signing in (with the limits of login_limits) and out, sessions that end, one's own
+password, and creating users."""
 from __future__ import annotations
 
-from datetime import timedelta
 from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from reports.formatting import LANGUAGES
 
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
 from ..i18n import gettext as _
-from ..models import AuditEvent, Membership, Partner, Project, Role, User
+from ..models import Membership, Partner, Project, Role, User
 from ..models.types import utcnow
-from . import audit
+from . import audit, login_limits, passwords
 from .audit import Actor
 
 _hasher = PasswordHasher()  # argon2id with the library's defaults (RFC 9106 low-memory profile)
@@ -26,8 +25,6 @@ _hasher = PasswordHasher()  # argon2id with the library's defaults (RFC 9106 low
 def _dummy_hash() -> str:
     """Verified when the e-mail address is unknown, so that answer takes as long as a real check."""
     return _hasher.hash("not a password of anyone")
-
-MIN_PASSWORD_LENGTH = 12
 
 
 class LoginError(DomainError):
@@ -49,29 +46,31 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def _recent_failures(email: str) -> int:
-    window = timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
-    last_success = select(func.max(AuditEvent.occurred_at)).where(
-        AuditEvent.action == "auth.login", AuditEvent.actor == email).scalar_subquery()
-    return db.session.scalar(
-        select(func.count()).select_from(AuditEvent).where(
-            AuditEvent.action == "auth.login_failed", AuditEvent.actor == email,
-            AuditEvent.occurred_at >= utcnow() - window,
-            (AuditEvent.occurred_at > last_success) | last_success.is_(None),
-        )) or 0
+class LoginThrottled(LoginError):
+    """Too many failed attempts from this address, or for this account: wait ``retry_after`` seconds."""
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def throttle(email: str, ip: str | None) -> None:
+    """Refuse (before any password is checked: argon2 costs CPU) while the address or the account must wait."""
+    by_address, by_account = login_limits.address_wait(ip), login_limits.account_wait(email)
+    if by_address:
+        raise LoginThrottled(_("Too many failed sign-in attempts from your address. Nothing was checked. Try "
+                               "again later."), by_address)
+    if by_account:
+        raise LoginThrottled(_("Too many failed sign-in attempts for this account: each one makes the next wait "
+                               "longer. Try again in a moment."), by_account)
 
 
 def authenticate(email: str, password: str, ip: str | None) -> User:
-    """Log in: returns the user, or audits the failure and raises LoginError.
-
-    After LOGIN_MAX_FAILURES failures for one address within the window, further attempts are refused
-    without checking the password (argon2 costs CPU; this also slows guessing across workers, since the
-    count comes from the audit trail in the database)."""
+    """The first step of signing in: returns the user whose password this is, or audits the failure and
+    raises LoginError (LoginThrottled while the address or account must wait; see login_limits). Success is
+    audited by :func:`record_login` once the second factor, where there is one, is done too."""
     email = normalise_email(email)[:254]
-    if _recent_failures(email) >= current_app.config["LOGIN_MAX_FAILURES"]:
-        audit.record(Actor(None, email, ip), "auth.login_refused", role="anonymous",
-                     after={"reason": "too many failed attempts"})
-        raise LoginError(_("Too many failed sign-in attempts. Try again in a quarter of an hour."))
+    throttle(email, ip)
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
         _hasher.verify(_dummy_hash(), "not a password of anyone")
@@ -84,12 +83,46 @@ def authenticate(email: str, password: str, ip: str | None) -> User:
         raise LoginError(_("Unknown e-mail address or wrong password."))
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    audit.record(Actor(user.id, email, ip), "auth.login", role="user", object_type="user", object_id=user.id)
     return user
 
 
-def logout(actor: Actor) -> None:
+def record_login(user: User, ip: str | None, second_factor: str | None = None) -> None:
+    """The sign-in is complete (password, and the second factor where the user has one)."""
+    audit.record(Actor(user.id, user.email, ip), "auth.login", role="user", object_type="user", object_id=user.id,
+                 after={"second_factor": second_factor} if second_factor else None)
+
+
+def end_sessions(user: User) -> None:
+    """Every session of this user, on every device, ends at its next request (sessions carry the version)."""
+    user.session_version = (user.session_version or 1) + 1
+    db.session.flush()
+
+
+def logout(actor: Actor, user: User | None = None) -> None:
+    """Sign out: ends this session and every other session of the user (a copied cookie stops working)."""
+    if user is not None:
+        end_sessions(user)
     audit.record(actor, "auth.logout", role="user", object_type="user", object_id=actor.user_id)
+
+
+def change_password(actor: Actor, user: User, current: str, new: str) -> User:
+    """The user's own new password: needs the current one; ends the user's other sessions (the caller renews
+    this session with the new session version)."""
+    if actor.user_id != user.id:
+        raise PermissionDenied(_("You are not allowed to do this."))
+    if not check_password(user, current):
+        raise DomainError(_("Your current password is not correct."))
+    passwords.check(new, user.email)
+    if check_password(user, new):
+        raise DomainError(_("Choose a password other than your current one."))
+    user.password_hash = hash_password(new)
+    user.password_changed_at = utcnow()
+    forced = user.must_change_password
+    user.must_change_password = False
+    end_sessions(user)
+    audit.record(actor, "user.password_changed", role="user", object_type="user", object_id=user.id,
+                 after={"after_reset": True} if forced else None)
+    return user
 
 
 def set_language(actor: Actor, user: User, language: str) -> User:
@@ -112,8 +145,7 @@ def create_user(actor: Actor, email: str, full_name: str, password: str) -> User
     email = normalise_email(email)
     if "@" not in email or len(email) > 254:
         raise DomainError(_("'%(email)s' is not a valid e-mail address.", email=email))
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(_("A password has at least %(length)s characters.", length=MIN_PASSWORD_LENGTH))
+    passwords.check(password, email)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise DomainError(_("A user with e-mail address %(email)s already exists.", email=email))
     user = User(email=email, full_name=full_name.strip() or email, password_hash=hash_password(password))

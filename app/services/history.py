@@ -128,7 +128,7 @@ def action_labels() -> dict[str, str]:
         "audit.recorded": _("audit recorded"), "audit.status_changed": _("audit status changed"),
         "audit.finding_added": _("finding recorded"), "correction.booked": _("financial correction booked"),
         "recovery.opened": _("recovery opened"), "recovery.settled": _("recovery settled"),
-        **setup_history.labels(), **fund_history.labels(),
+        **setup_history.labels(), **fund_history.labels(), **account_history.labels(),
     }
 
 
@@ -351,7 +351,7 @@ def of_object(project_id: int, object_type: str, object_id) -> list[Entry]:
 
 # The set-up's and the small-grants fund's events (app/services/setup_history.py and fund/history.py use the
 # helpers above, hence imported last).
-from . import setup_history  # noqa: E402
+from . import account_history, setup_history  # noqa: E402
 from .fund import history as fund_history  # noqa: E402
 
 DESCRIBERS.update(setup_history.DESCRIBERS)
@@ -359,3 +359,4 @@ DESCRIBERS.update(fund_history.DESCRIBERS)
 from .audits import history as audits_history  # noqa: E402
 
 DESCRIBERS.update(audits_history.DESCRIBERS)
+DESCRIBERS.update(account_history.DESCRIBERS)

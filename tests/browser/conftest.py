@@ -59,7 +59,15 @@ def screenshots(tmp_path):
 
 
 def log_in(page, email, password="cofund-demo-2026"):
+    """Sign in; a user with a second factor (the demo's finance officer, auditor and admin) then enters a code
+    computed from the demo secret."""
+    from tests.conftest import totp_code
     page.goto("/login")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
     page.click("input[type=submit]")
+    page.wait_for_load_state()
+    if page.url.endswith("/login/second-factor"):
+        base = page.url.rsplit("/login/", 1)[0]  # each test its own server and database
+        page.fill("input[name=code]", totp_code(base, email))
+        page.click("input[type=submit]")

@@ -32,6 +32,8 @@ def test_create_user_refuses_bad_input_and_changes_nothing(app):
     checkpoints_before = Path(app.config["AUDIT_CHECKPOINT_LOG"]).read_text()
     for args, message in [
         (["--email", "kort@x.be", "--name", "K", "--password", "kort"], "minstens 12 tekens"),
+        (["--email", "zwak@x.be", "--name", "Z", "--password", "password1234"], "te vaak gebruikt"),
+        (["--email", "zwak@x.be", "--name", "Z", "--password", "aaaaaaaaaaaa"], "te vaak gebruikt"),
         (["--email", "finance@example.org", "--name", "F", "--password", "lang-genoeg-wachtwoord"], "bestaat al"),
         (["--email", "p@x.be", "--name", "P", "--password", "lang-genoeg-wachtwoord", "--project", "LES",
           "--role", "partner"], "precies één partner"),

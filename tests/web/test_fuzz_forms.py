@@ -38,7 +38,7 @@ from app.services.fund import public as fund_links
 from app.services.statements.trail import OBJECT_TYPES
 from reports.statements import FORMATS, KINDS
 from tests.conftest import csrf_token, login
-from tests.factories import actor, category, expenditure, partner, period, user
+from tests.factories import actor, category, expenditure, partner, period, project, user
 from tests.hostile import (
     bad_amount,
     bad_date,
@@ -49,6 +49,7 @@ from tests.hostile import (
     messages,
     not_one_of,
     row_counts,
+    too_long,
     with_nul,
 )
 
@@ -163,6 +164,7 @@ def _forms() -> dict[str, Form]:
         **_statement_forms(),
         **_fund_forms(),
         **_audit_forms(),
+        **_account_forms(),
     }
 
 
@@ -197,6 +199,40 @@ def _audit_forms() -> dict[str, Form]:
                           {"amount": bad_amount(), "repaid_on": bad_date()}, "/projects/LES/corrections"),
         "write off": Form(FIN, f"/projects/LES/recoveries/{recovery.id}/write-off", {"reason": "Faillissement"},
                           {"reason": bad_text(4000)}, "/projects/LES/corrections"),
+    }
+
+
+WEAK_PASSWORDS = ["aaaaaaaaaaaa", "password1234", "Password1234!", "121212121212", "abcabcabcabc", "qwertyuiop12",
+                  "iloveyou2024", "partner.howest1"]
+
+
+def weak_password():
+    """Not a password anyone may choose: too short, too common, a repeat, with a NUL, or too long."""
+    return st.one_of(st.sampled_from(WEAK_PASSWORDS), with_nul(), blank,
+                     st.text(min_size=1, max_size=11).filter(lambda s: s.strip() and "\x00" not in s),
+                     st.text(alphabet="ab", min_size=12, max_size=30), too_long(1024))
+
+
+def _account_forms() -> dict[str, Form]:
+    """One's own password and second factor, and the admin's new user (app/accounts/)."""
+    from app.models import Role
+    roles = [r.value for r in Role]
+    new = "drie bomen in de wind"
+    return {
+        "own password": Form("partner.howest@example.org", "/account/password",
+                             {"current": "cofund-demo-2026", "new": new, "repeat": new},
+                             {"current": st.one_of(bad_text(1024), st.text(min_size=1, max_size=40)),
+                              "new": weak_password(), "repeat": weak_password()}),
+        "second factor at account": Form("partner.howest@example.org", "/account/two-factor", {"code": "000000"},
+                                         {"code": st.one_of(bad_text(64), st.text(alphabet="0123456789 -",
+                                                                                  min_size=1, max_size=12))}),
+        "new user": Form("admin@example.org", "/admin/users/new", {
+            "email": "nieuwe.gebruiker@example.org", "full_name": "Nele Nieuw", "project_id": str(project().id),
+            "role": "partner", "partner_id": str(partner("Howest").id)}, {
+            "email": st.one_of(bad_text(254), st.text(alphabet="ab.@ ", max_size=12).filter(
+                lambda s: s.strip() and "@" not in s.strip()[1:-1])),
+            "full_name": bad_text(200), "project_id": bad_id(), "role": not_one_of(*roles),
+            "partner_id": bad_id()}),
     }
 
 
@@ -357,7 +393,8 @@ FORM_NAMES = ["login", "new expenditure", "edit expenditure", "withdraw", "corre
               "language", "export trail", "export report", "fund setup", "fund call", "fund application",
               "fund declaration", "fund scores", "fund decision", "fund question", "fund invoice", "fund executed",
               "fund overrun", "fund close", "fund answer", "fund report", "audit", "finding", "audit status",
-              "correction", "repayment", "write off"]
+              "correction", "repayment", "write off",
+              "own password", "second factor at account", "new user"]
 
 
 def _check_refused(client, response, before):
@@ -369,7 +406,9 @@ def _check_refused(client, response, before):
 @pytest.fixture
 def unlimited(app):
     """The public forms are rate-limited per address (app/limiter.py); the fuzz sends more than a visitor may."""
-    app.config.update(RATELIMIT_FUND_APPLY="10000 per hour", RATELIMIT_FUND_STATUS="10000 per minute")
+    app.config.update(RATELIMIT_FUND_APPLY="10000 per hour", RATELIMIT_FUND_STATUS="10000 per minute",
+                      RATELIMIT_LOGIN="10000 per minute", LOGIN_ADDRESS_MAX_FAILURES=10000,
+                      LOGIN_ACCOUNT_FREE_FAILURES=10000)
 
 
 @pytest.mark.parametrize("name", FORM_NAMES)
@@ -398,8 +437,11 @@ def test_every_form_is_fuzzed(app):
     """A new form (a POST route) must be added to the fuzz table above, or named here as having no fields
     (only its CSRF token) or as fuzzed on its own."""
     no_fields = {"auth.logout", "claims.submit", "claims.start", "claims.certify", "claims.remove_line",
-                 "fund.revoke_link", "fund.renew_link", "audit.run_chain"}
-    separate = {"documents.upload", "imports.upload"}  # their own property tests (files)
+                 "fund.revoke_link", "fund.renew_link", "audit.run_chain", "accounts.deactivate",
+                 "accounts.reactivate", "accounts.reset_password"}
+    separate = {"documents.upload", "imports.upload",  # their own property tests (files)
+                # codes: a wrong one is audited (the sign-in limits count it), see test_no_hostile_code_...
+                "auth.second_factor", "auth.enrol", "accounts.recovery_codes"}
     forms = _forms()
     assert list(forms) == FORM_NAMES
     routes = app.url_map.bind("localhost")
@@ -445,3 +487,55 @@ def test_no_hostile_file_in_a_final_report_is_stored(client, unlimited, field):
             _check_refused(client, response, before)
 
         attack()
+
+
+CODE_ENDPOINTS = [("/login/second-factor", FIN), ("/login/enrol", "nieuw.financien@example.org"),
+                  ("/account/recovery-codes", FIN)]
+
+
+def _hostile_code():
+    return st.one_of(bad_text(64), st.text(alphabet="0123456789 -", min_size=1, max_size=12),
+                     st.text(alphabet="abcdefghjkmnpqrstuvwxyz23456789-", min_size=16, max_size=24))
+
+
+@pytest.mark.parametrize("url, email", CODE_ENDPOINTS)
+def test_no_hostile_code_signs_in_or_changes_anything(client, unlimited, url, email):
+    """A second-factor code, at sign-in, at enrolment or for new recovery codes: whatever is typed, a message,
+    never a sign-in, and nothing stored but the audited failure (which the sign-in limits count)."""
+    from app.models import AuditEvent, Role
+    from app.services.accounts import create_user, grant_membership
+    from app.services.audit import Actor
+    from tests.conftest import DEMO_PASSWORD
+    if email != FIN:
+        new = create_user(Actor.system("test"), email, "Nina Nieuw", DEMO_PASSWORD)
+        grant_membership(Actor.system("test"), new, project(), Role.FINANCE)
+        db.session.commit()
+    if url.startswith("/account"):
+        login(client, email)
+        page_url = "/account"
+    else:
+        page = client.get("/login")
+        client.post("/login", data={"email": email, "password": DEMO_PASSWORD,
+                                    "csrf_token": csrf_token(page.get_data(as_text=True))})
+        page_url = url
+    token = csrf_token(client.get(page_url).get_data(as_text=True))
+    before = row_counts()
+
+    @FUZZ
+    @given(code=_hostile_code())
+    def attack(code):
+        response = client.post(url, data={"code": code, "csrf_token": token})
+        assert response.status_code in ANSWERS, response.status_code
+        assert messages(client, response), f"no message for the user (HTTP {response.status_code})"
+        after = row_counts()
+        assert {k: v for k, v in after.items() if k != "audit_event"} == \
+            {k: v for k, v in before.items() if k != "audit_event"}
+        new_actions = set(db.session.scalars(select(AuditEvent.action).where(AuditEvent.seq > before["audit_event"])))
+        db.session.rollback()
+        assert new_actions <= {"auth.second_factor_failed"}, new_actions
+        if url.startswith("/login"):
+            assert client.get("/projects").status_code == 302  # still not signed in
+            client.post("/login", data={"email": email, "password": DEMO_PASSWORD, "csrf_token": csrf_token(
+                client.get("/login").get_data(as_text=True))})  # five wrong codes end the attempt: begin again
+
+    attack()

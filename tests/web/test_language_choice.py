@@ -23,21 +23,21 @@ class Browser:
 
     def __init__(self, app, **headers):
         self.app, self.client, self.headers = app, app.test_client(), headers
+        self.application = app
 
-    def get(self, url):
+    def get(self, url, **kwargs):
         with self.app.app_context():
-            return self.client.get(url, headers=self.headers)
+            return self.client.get(url, headers=self.headers, **kwargs)
 
-    def post(self, url, data):
+    def post(self, url, data, **kwargs):
         with self.app.app_context():
-            return self.client.post(url, data=data, headers=self.headers)
+            return self.client.post(url, data=data, headers=self.headers, **kwargs)
 
     def page(self, url):
         return self.get(url).get_data(as_text=True)
 
     def sign_in(self, email):
-        return self.post("/login", {"email": email, "password": DEMO_PASSWORD,
-                                    "csrf_token": csrf_token(self.page("/login"))})
+        return login(self, email, DEMO_PASSWORD)  # with the second factor where the user has one
 
     def choose(self, language, page):
         return self.post("/language", {"language": language, "next": page, "csrf_token": csrf_token(self.page(page))})

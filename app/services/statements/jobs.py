@@ -23,7 +23,7 @@ from sqlalchemy import delete, select
 
 from reports.formatting import DEFAULT_LANGUAGE, LANGUAGES
 
-from ...errors import NotFound
+from ...errors import NotFound, OutOfScope
 from ...extensions import db
 from ...i18n import gettext as _
 from ...models import ExportJob, Project, User
@@ -204,8 +204,11 @@ def _export(job: ExportJob) -> None:
 def job_for(user: User, project: Project, job_id: str) -> ExportJob:
     """The user's own job of this project, within its day; otherwise 404."""
     job = db.session.get(ExportJob, job_id) if isinstance(job_id, str) and len(job_id) == 32 else None
-    if job is None or job.user_id != user.id or job.project_id != project.id or job.expires_at < utcnow():
-        raise NotFound(_("This export does not exist or has expired (exports are kept for a day)."))
+    message = _("This export does not exist or has expired (exports are kept for a day).")
+    if job is not None and (job.user_id != user.id or job.project_id != project.id):
+        raise OutOfScope(message, "export_job", job.id, project.id)  # someone else's: a failed authorisation
+    if job is None or job.expires_at < utcnow():
+        raise NotFound(message)
     return job
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from reports.formatting import LANGUAGES
 from reports.statements import FORMATS, KINDS, Header, build, file_name
 
-from ...errors import DomainError, NotFound, PermissionDenied
+from ...errors import DomainError, NotFound, OutOfScope, PermissionDenied
 from ...extensions import db
 from ...guards import db_id
 from ...i18n import gettext as _
@@ -132,8 +132,8 @@ def claim_for(user: User | None, project: Project, spec: Spec) -> Claim:
         raise NotFound(_("Claim #%(id)s does not exist in project %(project)s.", id=spec.claim_id,
                          project=project.code))
     if user is not None and not can_download_claim_statement(user, claim):
-        raise NotFound(_("Claim #%(id)s does not exist in project %(project)s.", id=spec.claim_id,
-                         project=project.code))
+        raise OutOfScope(_("Claim #%(id)s does not exist in project %(project)s.", id=spec.claim_id,
+                           project=project.code), "claim", claim.id, project.id)
     if spec.kind == "certificate" and claim.status not in FINAL_STATES:
         raise DomainError(_("Claim #%(id)s is not certified: a verification certificate is made once it is.",
                             id=claim.id))
