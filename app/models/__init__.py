@@ -36,6 +36,17 @@ from .fund import (
     OrgType,
     ReportKind,
 )
+from .idea import CandidateRole, CandidateStatus, IdeaCandidate, IdeaStatus, ProjectIdea
+from .indicator import (
+    Indicator,
+    IndicatorAssignment,
+    IndicatorKind,
+    IndicatorReport,
+    IndicatorReportDocument,
+    IndicatorSource,
+    IndicatorTarget,
+    ReportStatus,
+)
 from .org import Membership, Organisation, Role, User
 from .project import (
     DEFAULT_CATEGORIES,
@@ -61,5 +72,7 @@ __all__ = [
     "Document", "Expenditure", "ExpenditureDocument", "ExpenditureImport", "ExpenditureStatus", "duplicate_key",
     "ActionStatus", "CostType", "Fund", "FundAction", "FundCall", "FundCounterpart", "FundCriterion",
     "FundDeclaration", "FundEstimate", "FundMessage", "FundOverrun", "FundReportDocument", "FundScore", "OrgType",
-    "ReportKind", "ExportJob",
+    "ReportKind", "ExportJob", "CandidateRole", "CandidateStatus", "IdeaCandidate", "IdeaStatus", "ProjectIdea",
+    "Indicator", "IndicatorAssignment", "IndicatorKind", "IndicatorReport", "IndicatorReportDocument",
+    "IndicatorSource", "IndicatorTarget", "ReportStatus",
 ]
