@@ -23,6 +23,7 @@ limiter = Limiter(key_func=get_remote_address, headers_enabled=True, strategy="f
 DEFAULTS = {
     "RATELIMIT_FUND_APPLY": "10 per hour; 30 per day",  # submitting a proposal from one address
     "RATELIMIT_FUND_STATUS": "120 per minute",  # the private status link's pages and forms
+    "RATELIMIT_IDEA_REGISTER": "10 per hour; 30 per day",  # registering as candidate partner from one address
 }
 
 
