@@ -57,5 +57,5 @@ def quantity(value, blank_zero: bool = False) -> str:
     return q(Decimal(value), current_language())
 
 
-FILTERS = {"quantity": quantity, "money": money, "number": number, "percent": percent, "share": share, "day": day, "moment": moment,
-           "kilobytes": kilobytes, "megabytes": megabytes}
+FILTERS = {"money": money, "number": number, "percent": percent, "share": share, "day": day, "moment": moment,
+           "kilobytes": kilobytes, "megabytes": megabytes, "quantity": quantity}

@@ -4,8 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField, widgets
 from wtforms.validators import Optional
 
-from ..fund.forms import PlainDateField, WholeNumberField, country_choices
 from ..forms import MoneyField
+from ..fund.forms import PlainDateField, WholeNumberField, country_choices
 from ..i18n import lazy_gettext as _l
 
 

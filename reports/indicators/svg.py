@@ -52,8 +52,9 @@ def progress_chart(ind: IndicatorProgress, lang: str) -> str:
               name=ind.name)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
            f'class="chart" aria-label={quoteattr(title)}>', f"<title>{escape(title)}</title>"]
-    for i in range(5):  # the grid and the axis
-        value = top * i / 4
+    steps = next((n for n in (4, 5, 2) if top >= n and top % n == 0), 4)
+    for i in range(steps + 1):  # the grid and the axis
+        value = top * i / steps
         out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(value)}" y2="{y(value)}" stroke="#DDDDDD" '
                    f'stroke-width="1"/>')
         out.append(f'<text x="{LEFT - 6}" y="{float(y(value)) + 4:.1f}" text-anchor="end" font-size="11" '
@@ -79,11 +80,13 @@ def progress_chart(ind: IndicatorProgress, lang: str) -> str:
         points = " ".join(f"{x(i):.1f},{y(v)}" for i, v in targets)
         out.append(f'<polyline points="{points}" fill="none" stroke="{TARGET}" stroke-width="2" '
                    f'stroke-dasharray="6 4"/>')
-    if periods:
-        points = " ".join(f"{x(i):.1f},{y(p.cumulative)}" for i, p in enumerate(periods))
+    # the cumulative line up to the last period with figures (later periods have nothing reported yet)
+    last = max((i for i, p in enumerate(periods) if p.achieved or p.pending), default=-1)
+    if last >= 0:
+        shown = list(enumerate(periods))[:last + 1]
+        points = " ".join(f"{x(i):.1f},{y(p.cumulative)}" for i, p in shown)
         out.append(f'<polyline points="{points}" fill="none" stroke="{CUMULATIVE}" stroke-width="2.5"/>')
-        out += [f'<circle cx="{x(i):.1f}" cy="{y(p.cumulative)}" r="3" fill="{CUMULATIVE}"/>'
-                for i, p in enumerate(periods)]
+        out += [f'<circle cx="{x(i):.1f}" cy="{y(p.cumulative)}" r="3" fill="{CUMULATIVE}"/>' for i, p in shown]
     legend = [(BAR, "rect", _("achieved in the period")), (CUMULATIVE, "line", _("cumulative"))]
     if targets:
         legend.append((TARGET, "dash", _("cumulative target")))
