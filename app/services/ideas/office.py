@@ -169,6 +169,8 @@ def convert(actor: Actor, user: User, idea: ProjectIdea, conversion: Conversion)
     prog = db.session.get(Programme, conversion.programme_id)
     if prog is None:
         raise DomainError(_("Choose a programme."))
+    if not conversion.project.name.strip() or len(conversion.project.name) > 200:
+        raise DomainError(_("A project has a name of at most 200 characters."))
     if (conversion.project.end_date - conversion.project.start_date).days > 366 * 10:
         raise DomainError(_("A project lasts at most ten years."))
     project = setup.create_project(actor, prog, conversion.project)
