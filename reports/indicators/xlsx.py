@@ -56,7 +56,7 @@ def progress_xlsx(data: ProgressReport, lang: str) -> bytes:
     inds = data.indicators
     _sheet(wb, _("Indicators"), [
         _("Code"), _("Indicator"), _("Type"), _("Source"), _("Unit"), _("Baseline"), _("Target"), _("Achieved"),
-        _("Achieved (% of target)"), _("Status"), _("Partners")],
+        _("Achieved, share of the target"), _("Status"), _("Partners")],
         [[i.code, i.name, kind_label(i.kind, lang), source_label(i.source, lang), i.unit, i.baseline, i.target,
           i.achieved, (i.share / 100) if i.share is not None else None, status_label(i.behind, lang),
           ", ".join(i.partners)] for i in inds], lang, [8, 48, 16, 24, 14, 10, 10, 10, 12, 14, 40])

@@ -46,9 +46,14 @@ from app.models import (
     FundOverrun,
     FundReportDocument,
     FundScore,
+    IdeaCandidate,
+    Indicator,
+    IndicatorReport,
+    IndicatorReportDocument,
     Organisation,
     Programme,
     Project,
+    ProjectIdea,
     User,
 )
 from app.models.project import is_default_name
@@ -126,7 +131,13 @@ def data_strings() -> list[str]:
                FundDeclaration.affiliations, FundDeclaration.conflict_reason, FundScore.comment, FundMessage.body,
                FundReportDocument.filename, FundOverrun.reason,
                # the names of exported files (statements made in the background)
-               ExportJob.file_name]
+               ExportJob.file_name,
+               # project ideas and their candidates; indicators and what partners reported on them
+               ProjectIdea.title, ProjectIdea.region, ProjectIdea.challenge, ProjectIdea.text, IdeaCandidate.org_name,
+               IdeaCandidate.org_city, IdeaCandidate.description, IdeaCandidate.contact_name,
+               IdeaCandidate.contact_email, IdeaCandidate.contact_phone, IdeaCandidate.decision_note, Indicator.code,
+               Indicator.name, Indicator.unit, IndicatorReport.explanation, IndicatorReport.decision_note,
+               IndicatorReportDocument.filename]
     found: set[str] = set()
     for column in columns:
         found.update(v for v in db.session.scalars(select(column).distinct()) if v)

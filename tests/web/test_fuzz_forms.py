@@ -331,7 +331,8 @@ def _idea_forms() -> dict[str, Form]:
 def _indicator_forms() -> dict[str, Form]:
     """The LES indicators of the demo: a new one, a target, an assignment, a report, a decision."""
     from app.models import Indicator, IndicatorReport, ReportStatus
-    o2 = db.session.scalar(select(Indicator).where(Indicator.code == "O2", Indicator.project_id == period(1).project_id))
+    o2 = db.session.scalar(select(Indicator).where(Indicator.code == "O2",
+                                                   Indicator.project_id == period(1).project_id))
     waiting = db.session.scalar(select(IndicatorReport).where(IndicatorReport.status == ReportStatus.SUBMITTED))
     page = f"/projects/LES/indicators/{o2.id}"
     amount = bad_amount()
