@@ -109,7 +109,9 @@ def set_target(code, indicator_id):
     form = TargetForm()
     choice = request.form.get("period_id", "")
     period_id = db_id_or_none(choice[1:]) if choice.startswith("p") else None
-    year = int(choice[1:]) if choice.startswith("y") and choice[1:].isdigit() and len(choice) == 5 else None
+    digits = choice[1:]
+    year = int(digits) if choice.startswith("y") and digits.isascii() and digits.isdigit() and len(digits) == 4 \
+        else None
     if not form.validate_on_submit():
         for errors in form.errors.values():
             for error in errors:

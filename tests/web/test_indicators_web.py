@@ -73,3 +73,13 @@ def test_a_partner_reports_with_evidence_and_a_finance_officer_accepts(client):
     assert Decimal(str(summary["O2"][7])) == Decimal(24)
     pdf = client.get("/projects/LES/indicators/progress.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("choice", ["y²²²²", "y١٢٣٤", "y20201", "p²", "x1", "y1999"])
+def test_a_target_for_no_period_or_year_is_refused_with_a_message(client, choice):
+    login(client, "finance@example.org")
+    page = client.get(f"/projects/LES/indicators/{o2().id}").get_data(as_text=True)
+    response = client.post(f"/projects/LES/indicators/{o2().id}/targets",
+                           data={"csrf_token": csrf_token(page), "period_id": choice, "value": "5"},
+                           follow_redirects=True)
+    assert response.status_code == 200 and 'class="flash flash-error"' in response.get_data(as_text=True)
