@@ -16,6 +16,9 @@ def labels() -> dict[str, str]:
         "indicator.report_accepted": _("indicator report accepted"),
         "indicator.report_returned": _("indicator report returned"),
         "idea.converted": _("project idea turned into this project"),
+        # the office's events of an idea before it is a project (no project: not in a project's trail)
+        "idea.created": _("project idea published"), "idea.candidate_registered": _("candidate registered"),
+        "idea.candidate_accepted": _("candidate accepted"), "idea.candidate_declined": _("candidate declined"),
     }
 
 
