@@ -83,7 +83,8 @@ def seed_indicators() -> None:
     for code, seed in (("LLL", _seed_lll), ("ICT", _seed_ict)):
         project = db.session.scalar(select(Project).where(Project.code == code))
         if project is not None:
-            seed(project)
+            with clock_at(_at(project.start_date + timedelta(days=14))):  # its users and roles, on its dates
+                seed(project)
 
 
 def _has_indicators(project: Project) -> bool:
