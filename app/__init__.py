@@ -51,12 +51,16 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .fund.public import bp as fund_public_bp
     from .fund.public import start_page
     from .fund.routes import bp as fund_bp
+    from .ideas.office import bp as ideas_bp
+    from .ideas.public import bp as ideas_public_bp
     from .imports.routes import bp as imports_bp
+    from .indicators.routes import bp as indicators_bp
     from .payments.routes import bp as payments_bp
     from .projects.routes import bp as projects_bp
 
     for blueprint in (auth_bp, accounts_bp, projects_bp, expenditures_bp, documents_bp, imports_bp, claims_bp,
-                      payments_bp, fund_bp, fund_public_bp, audits_bp, corrections_bp):
+                      payments_bp, fund_bp, fund_public_bp, audits_bp, corrections_bp,
+                      ideas_bp, ideas_public_bp, indicators_bp):
         app.register_blueprint(blueprint)
     register_cli(app)
     register_operations_cli(app)

@@ -135,6 +135,10 @@ def seed_demo(history: bool = True) -> dict:
         _seed_history(les)
         from .demo_fund import seed_fund
         seed_fund(les)  # the LES Fonds: a fund, two calls, twelve actions (app/demo_fund.py)
+        from .demo_ideas import seed_ideas
+        from .demo_indicators import seed_indicators
+        seed_ideas()  # the Limburg idea with its candidates (app/demo_ideas.py)
+        seed_indicators()  # indicators of LES (and of LLL and ICT where they exist) (app/demo_indicators.py)
     return result
 
 

@@ -49,5 +49,13 @@ def megabytes(value) -> str:
     return number(amount, max(0, -amount.as_tuple().exponent))
 
 
+def quantity(value, blank_zero: bool = False) -> str:
+    """An indicator's count or measure: without decimals when it is whole ('1.200'), else two; '–' for none."""
+    if value is None or (blank_zero and not value):
+        return "" if blank_zero else "–"
+    from reports.indicators.common import quantity as q
+    return q(Decimal(value), current_language())
+
+
 FILTERS = {"money": money, "number": number, "percent": percent, "share": share, "day": day, "moment": moment,
-           "kilobytes": kilobytes, "megabytes": megabytes}
+           "kilobytes": kilobytes, "megabytes": megabytes, "quantity": quantity}

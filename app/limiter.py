@@ -26,6 +26,7 @@ DEFAULTS = {
     # every sign-in request (password or second factor) from one address; failed attempts have their own,
     # lower limits counted in the database (app/services/login_limits.py)
     "RATELIMIT_LOGIN": "60 per minute; 600 per hour",
+    "RATELIMIT_IDEA_REGISTER": "10 per hour; 30 per day",  # registering as candidate partner from one address
 }
 
 

@@ -366,3 +366,60 @@ def can_manage_account(user: User, target: User) -> bool:
         return False
     theirs = {m.project_id for m in target.memberships}
     return not theirs or bool(theirs & projects)
+
+
+# Project ideas (app/services/ideas): the office's work before a project exists. The office is whoever holds an
+# administrator or finance-officer role in some project; candidates have no account and reach their own
+# registration only through its private status link.
+
+def _office_roles(user: User | None) -> set[Role]:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    return {m.role for m in user.memberships}
+
+
+def can_manage_ideas(user: User | None) -> bool:
+    """See the candidates of the ideas with their contact persons, accept (publish) or decline them, and
+    publish ideas: administrators and finance officers."""
+    return bool(_office_roles(user) & EDIT_BUDGET)
+
+
+def can_see_candidate_contacts(user: User | None) -> bool:
+    """A candidate's contact person (personal data): administrators and finance officers only."""
+    return can_manage_ideas(user)
+
+
+def can_convert_ideas(user: User | None) -> bool:
+    """Turn an idea into a project with its accepted candidates as partners: an administrator."""
+    return Role.ADMIN in _office_roles(user)
+
+
+# Indicators (app/services/indicators)
+
+def can_see_indicators(user: User, project: Project) -> bool:
+    """Every member; a partner user sees the indicators assigned to its partner, and its own reports."""
+    return bool(roles(user, project))
+
+
+def can_manage_indicators(user: User, project: Project) -> bool:
+    """Define indicators, their targets and assignments: an administrator or a finance officer."""
+    return bool(roles(user, project) & EDIT_BUDGET)
+
+
+def can_report_indicator(user: User, indicator, partner: Partner) -> bool:
+    """Report an achieved value: a user of a partner the indicator is assigned to, for that partner, or a
+    finance officer for any assigned partner. Never on an indicator the fund feeds."""
+    from .models.indicator import IndicatorSource
+    if indicator.source is not IndicatorSource.REPORTED or partner.project_id != indicator.project_id:
+        return False
+    if partner.id not in {a.partner_id for a in indicator.assignments}:
+        return False
+    r = roles(user, indicator.project)
+    return Role.FINANCE in r or partner.id in user.partner_ids_in(indicator.project_id)
+
+
+def can_decide_indicator_report(user: User, report) -> bool:
+    """Accept or return a submitted report: a finance officer who did not submit it himself (four eyes)."""
+    from .models.indicator import ReportStatus
+    return (report.status is ReportStatus.SUBMITTED and Role.FINANCE in roles(user, report.indicator.project)
+            and report.submitted_by_id != user.id)

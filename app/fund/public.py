@@ -26,7 +26,8 @@ def applicant() -> Actor:
 
 def start_page():
     """The start page for a visitor who is not signed in: what Cofund is, signing in, the open calls."""
-    return render_template("public/start.html", calls=queries.open_calls())
+    from ..services.ideas.registration import open_ideas
+    return render_template("public/start.html", calls=queries.open_calls(), ideas=open_ideas())
 
 
 def _application_data(form) -> applications.ApplicationData:

@@ -52,6 +52,17 @@ from .fund import (
     OrgType,
     ReportKind,
 )
+from .idea import CandidateRole, CandidateStatus, IdeaCandidate, IdeaStatus, ProjectIdea
+from .indicator import (
+    Indicator,
+    IndicatorAssignment,
+    IndicatorKind,
+    IndicatorReport,
+    IndicatorReportDocument,
+    IndicatorSource,
+    IndicatorTarget,
+    ReportStatus,
+)
 from .org import Membership, Organisation, Role, User
 from .project import (
     DEFAULT_CATEGORIES,
@@ -80,4 +91,7 @@ __all__ = [
     "ReportKind", "ExportJob", "AuditBody", "AuditFinding", "AuditScopeItem", "AuditStatus", "CorrectionAmount",
     "CorrectionKind", "FinancialCorrection", "FindingDocument", "PaymentShortfall", "ProgrammeAudit", "Recovery",
     "RecoveryMeasure", "RecoverySettlement", "RecoveryCode",
+    "CandidateRole", "CandidateStatus", "IdeaCandidate", "IdeaStatus", "ProjectIdea",
+    "Indicator", "IndicatorAssignment", "IndicatorKind", "IndicatorReport", "IndicatorReportDocument",
+    "IndicatorSource", "IndicatorTarget", "ReportStatus",
 ]

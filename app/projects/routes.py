@@ -31,8 +31,11 @@ def index():
 @login_required
 def overview(code):
     project = project_or_404(current_user, code)
+    from ..indicators.routes import charted
+    from ..services.indicators.progress import progress
     return render_template("projects/overview.html", project=project,
-                           ov=budget.project_overview(current_user, project))
+                           ov=budget.project_overview(current_user, project),
+                           indicators=charted(progress(current_user, project)))
 
 
 @bp.get("/<code>/partners/<int:partner_id>")

@@ -128,7 +128,7 @@ def action_labels() -> dict[str, str]:
         "audit.recorded": _("audit recorded"), "audit.status_changed": _("audit status changed"),
         "audit.finding_added": _("finding recorded"), "correction.booked": _("financial correction booked"),
         "recovery.opened": _("recovery opened"), "recovery.settled": _("recovery settled"),
-        **setup_history.labels(), **fund_history.labels(), **account_history.labels(),
+        **setup_history.labels(), **fund_history.labels(), **account_history.labels(), **indicator_history.labels(),
     }
 
 
@@ -353,6 +353,7 @@ def of_object(project_id: int, object_type: str, object_id) -> list[Entry]:
 # helpers above, hence imported last).
 from . import account_history, setup_history  # noqa: E402
 from .fund import history as fund_history  # noqa: E402
+from .indicators import history as indicator_history  # noqa: E402
 
 DESCRIBERS.update(setup_history.DESCRIBERS)
 DESCRIBERS.update(fund_history.DESCRIBERS)
@@ -360,3 +361,4 @@ from .audits import history as audits_history  # noqa: E402
 
 DESCRIBERS.update(audits_history.DESCRIBERS)
 DESCRIBERS.update(account_history.DESCRIBERS)
+DESCRIBERS.update(indicator_history.DESCRIBERS)

@@ -49,11 +49,16 @@ from app.models import (
     FundOverrun,
     FundReportDocument,
     FundScore,
+    IdeaCandidate,
+    Indicator,
+    IndicatorReport,
+    IndicatorReportDocument,
     Organisation,
     PaymentShortfall,
     Programme,
     ProgrammeAudit,
     Project,
+    ProjectIdea,
     RecoverySettlement,
     User,
 )
@@ -136,7 +141,13 @@ def data_strings() -> list[str]:
                ExportJob.file_name,
                # audits, findings, corrections, recoveries and short receipts: what auditors and officers wrote
                ProgrammeAudit.reference, ProgrammeAudit.scope_note, AuditFinding.description, FindingDocument.filename,
-               FinancialCorrection.comment, RecoverySettlement.reason, PaymentShortfall.reason]
+               FinancialCorrection.comment, RecoverySettlement.reason, PaymentShortfall.reason,
+               # project ideas and their candidates; indicators and what partners reported on them
+               ProjectIdea.title, ProjectIdea.region, ProjectIdea.challenge, ProjectIdea.text, IdeaCandidate.org_name,
+               IdeaCandidate.org_city, IdeaCandidate.description, IdeaCandidate.contact_name,
+               IdeaCandidate.contact_email, IdeaCandidate.contact_phone, IdeaCandidate.decision_note, Indicator.code,
+               Indicator.name, Indicator.unit, IndicatorReport.explanation, IndicatorReport.decision_note,
+               IndicatorReportDocument.filename]
     found: set[str] = set()
     for column in columns:
         found.update(v for v in db.session.scalars(select(column).distinct()) if v)

@@ -46,6 +46,7 @@ from tests.hostile import (
     bad_iso_date,
     bad_text,
     blank,
+    huge_amount,
     messages,
     not_one_of,
     row_counts,
@@ -165,6 +166,8 @@ def _forms() -> dict[str, Form]:
         **_fund_forms(),
         **_audit_forms(),
         **_account_forms(),
+        **_idea_forms(),
+        **_indicator_forms(),
     }
 
 
@@ -360,6 +363,70 @@ def _fund_forms() -> dict[str, Form]:
     return forms
 
 
+def _idea_forms() -> dict[str, Form]:
+    """The Limburg idea of the demo: the public registration, the office's forms, the conversion."""
+    from app.models import CandidateStatus, IdeaCandidate, ProjectIdea
+    idea = db.session.scalar(select(ProjectIdea).where(ProjectIdea.title.like("Vroegtijdige%")))
+    waiting = db.session.scalar(select(IdeaCandidate).where(IdeaCandidate.idea_id == idea.id,
+                                                            IdeaCandidate.status == CandidateStatus.SUBMITTED))
+    accepted = db.session.scalars(select(IdeaCandidate.id).where(
+        IdeaCandidate.idea_id == idea.id, IdeaCandidate.status == CandidateStatus.ACCEPTED)).all()
+    office = f"/office/ideas/{idea.id}"
+    words = st.one_of(with_nul(), blank)
+    return {
+        "idea registration": Form(None, f"/ideas/{idea.id}/register", {
+            "role": "lead", "org_name": "Technicum Noord-Limburg", "org_country": "BE", "org_city": "Lommel",
+            "description": "Wil trekken.", "contact_name": "An Claes", "contact_email": "an@technicum.example",
+            "contact_phone": "", "consent_publish": "y"}, {
+            "role": not_one_of("lead", "participant"), "org_name": bad_text(200), "org_country": not_one_of("BE", "NL"),
+            "org_city": bad_text(100, required=False), "description": bad_text(2000), "contact_name": bad_text(200),
+            "contact_email": bad_text(254), "contact_phone": bad_text(40, required=False)}),
+        "new idea": Form("admin@example.org", "/office/ideas", {
+            "title": "Nieuw idee", "region": "Zeeland", "challenge": "Waarom", "text": ""}, {
+            "title": bad_text(200), "region": bad_text(100), "challenge": bad_text(5000),
+            "text": bad_text(20000, required=False)}),
+        "idea decision": Form(FIN, f"{office}/candidates/{waiting.id}/accept", {"note": ""},
+                              {"note": st.one_of(with_nul(), too_long(2000))}, office),
+        "idea conversion": Form("admin@example.org", f"{office}/convert", {
+            "programme_id": "1", "code": "VSL", "name": "Vroegtijdige schoolverlating", "start_date": "2021-01-01",
+            "end_date": "2022-12-31", "cofinancing_rate": "50", "efro_ceiling": "250.000,00", "period_months": "6",
+            "candidates": [str(i) for i in accepted], "lead": str(accepted[0])}, {
+            "programme_id": bad_id(), "code": bad_text(20), "name": st.one_of(with_nul(), too_long(200)),
+            "start_date": bad_date(), "end_date": bad_date(), "cofinancing_rate": words,
+            "efro_ceiling": bad_amount(), "period_months": _bad_count(),
+            "candidates": st.lists(bad_id(), min_size=1, max_size=3), "lead": bad_id()}),
+    }
+
+
+def _indicator_forms() -> dict[str, Form]:
+    """The LES indicators of the demo: a new one, a target, an assignment, a report, a decision."""
+    from app.models import Indicator, IndicatorReport, ReportStatus
+    o2 = db.session.scalar(select(Indicator).where(Indicator.code == "O2",
+                                                   Indicator.project_id == period(1).project_id))
+    waiting = db.session.scalar(select(IndicatorReport).where(IndicatorReport.status == ReportStatus.SUBMITTED))
+    page = f"/projects/LES/indicators/{o2.id}"
+    amount = bad_amount()
+    return {
+        "new indicator": Form(FIN, "/projects/LES/indicators", {
+            "code": "O7", "name": "Bedrijfsbezoeken", "kind": "output", "unit": "bezoeken", "baseline": "0",
+            "target": "20", "source": "reported"}, {
+            "code": bad_text(20), "name": bad_text(300), "unit": bad_text(60), "kind": not_one_of("output", "result"),
+            "source": not_one_of("reported", "fund_participants"), "target": amount,
+            "baseline": st.one_of(huge_amount(), with_nul())}, "/projects/LES/indicators"),
+        "indicator target": Form(FIN, f"{page}/targets", {"period_id": f"p{period(3).id}", "value": "12"},
+                                 {"period_id": not_one_of(f"p{period(3).id}", "y2020", "y2021"), "value": amount},
+                                 page),
+        "indicator assignment": Form(FIN, f"{page}/assignments", {"partner_id": str(partner("Scalda").id)},
+                                     {"partner_id": bad_id()}, page),
+        "indicator report": Form("partner.howest@example.org", f"{page}/reports", {
+            "partner_id": str(partner("Howest").id), "period_id": str(period(3).id), "value": "7",
+            "explanation": "Zeven stages."}, {
+            "partner_id": bad_id(), "period_id": bad_id(), "value": amount, "explanation": bad_text(2000)}, page),
+        "indicator decision": Form(FIN, f"/projects/LES/indicators/reports/{waiting.id}/accept", {"note": ""},
+                                   {"note": st.one_of(with_nul(), too_long(2000))}, page),
+    }
+
+
 def _weight(text: str) -> bool:
     """What the call form takes as a criterion's weight (1 to 100; int() reads "+7" and " 7" too)."""
     try:
@@ -394,7 +461,11 @@ FORM_NAMES = ["login", "new expenditure", "edit expenditure", "withdraw", "corre
               "fund declaration", "fund scores", "fund decision", "fund question", "fund invoice", "fund executed",
               "fund overrun", "fund close", "fund answer", "fund report", "audit", "finding", "audit status",
               "correction", "repayment", "write off",
-              "own password", "second factor at account", "new user"]
+              "own password", "second factor at account", "new user",
+
+              "idea registration", "new idea",
+              "idea decision", "idea conversion", "new indicator", "indicator target", "indicator assignment",
+              "indicator report", "indicator decision"]
 
 
 def _check_refused(client, response, before):
@@ -408,7 +479,8 @@ def unlimited(app):
     """The public forms are rate-limited per address (app/limiter.py); the fuzz sends more than a visitor may."""
     app.config.update(RATELIMIT_FUND_APPLY="10000 per hour", RATELIMIT_FUND_STATUS="10000 per minute",
                       RATELIMIT_LOGIN="10000 per minute", LOGIN_ADDRESS_MAX_FAILURES=10000,
-                      LOGIN_ACCOUNT_FREE_FAILURES=10000)
+                      LOGIN_ACCOUNT_FREE_FAILURES=10000,
+                      RATELIMIT_IDEA_REGISTER="10000 per hour")
 
 
 @pytest.mark.parametrize("name", FORM_NAMES)

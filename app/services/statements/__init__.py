@@ -16,4 +16,6 @@ def title(kind: str) -> str:
     statement's file carries, so a page, the history and the file name it alike."""
     if kind == CHAIN:
         return _("Verification of the audit chain")
+    if kind == "indicator-progress":  # app/services/indicators/files.py
+        return _("Progress report")
     return statements.title(kind, current_language())

@@ -1,0 +1,85 @@
+"""Indicators over HTTP: the project page shows the progress as SVG charts with the numbers as a table; a
+partner reports a value with evidence, a finance officer accepts it, the progress report's figures follow;
+another partner finds neither the report nor its evidence."""
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Indicator, IndicatorReport, ReportStatus
+from tests.conftest import csrf_token, login
+from tests.factories import partner, period, project
+from tests.fund_factories import second_finance_officer
+
+pytestmark = pytest.mark.demo_history
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def o2() -> Indicator:
+    return db.session.scalar(select(Indicator).where(Indicator.project_id == project().id, Indicator.code == "O2"))
+
+
+def logout(client):
+    client.post("/logout", data={"csrf_token": csrf_token(client.get("/projects").get_data(as_text=True))})
+
+
+def test_the_project_page_shows_each_indicator_as_a_chart_and_a_table(client):
+    login(client, "finance@example.org")
+    html = client.get("/projects/LES").get_data(as_text=True)
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == 3 and 'role="img"' in html
+    o2_section = html[html.index('data-indicator="O2"'):]
+    rows = re.findall(r'<tr data-period="(\d)">.*?class="num achieved">([^<]*)<.*?class="num cumulative">([^<]*)<',
+                      o2_section[:o2_section.index("</table>")], re.S)
+    assert rows[:2] == [("1", "9", "9"), ("2", "8", "17")]
+    assert "achter op schema" in o2_section[:o2_section.index("</h3>")]
+    assert "<script" not in html[html.index("<main>"):]
+
+
+def test_a_partner_reports_with_evidence_and_a_finance_officer_accepts(client):
+    second_finance_officer()
+    login(client, "partner.howest@example.org")
+    page = client.get(f"/projects/LES/indicators/{o2().id}").get_data(as_text=True)
+    assert 'id="report-form"' in page and "Odisee" not in page.split('id="reports"')[1]  # its own reports only
+    sent = client.post(f"/projects/LES/indicators/{o2().id}/reports", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(page), "partner_id": str(partner("Howest").id), "period_id": str(period(3).id),
+        "value": "7", "explanation": "Zeven stages in Zeeland.", "files": (io.BytesIO(PDF), "stages.pdf")})
+    assert sent.status_code == 302
+    report = db.session.scalar(select(IndicatorReport).where(IndicatorReport.period_id == period(3).id))
+    assert report.status is ReportStatus.SUBMITTED and [d.filename for d in report.documents] == ["stages.pdf"]
+    evidence = f"/projects/LES/indicators/reports/{report.id}/evidence/{report.documents[0].id}"
+    with client.get(evidence) as download:
+        assert download.data == PDF and download.headers["Content-Security-Policy"] == "sandbox"
+    logout(client)
+    login(client, "partner.odisee@example.org")
+    assert client.get(evidence).status_code == 404  # another partner's report: not found
+    assert client.post(f"/projects/LES/indicators/reports/{report.id}/accept",
+                       data={"csrf_token": csrf_token(client.get("/projects").get_data(as_text=True))}
+                       ).status_code == 404
+    logout(client)
+    login(client, "finance2@example.org", "lang-genoeg-wachtwoord")
+    page = client.get(f"/projects/LES/indicators/{o2().id}").get_data(as_text=True)
+    assert client.post(f"/projects/LES/indicators/reports/{report.id}/accept",
+                       data={"csrf_token": csrf_token(page), "note": ""}).status_code == 302
+    db.session.refresh(report)
+    assert report.status is ReportStatus.ACCEPTED
+    workbook = load_workbook(io.BytesIO(client.get("/projects/LES/indicators/progress.xlsx?lang=en").data))
+    rows = {r[2]: r for r in workbook["Per period"].iter_rows(min_row=2, values_only=True) if r[0] == "O2"}
+    assert Decimal(str(rows[3][6])) == Decimal(7) and Decimal(str(rows[3][7])) == Decimal(24)
+    summary = {r[0]: r for r in workbook["Indicators"].iter_rows(min_row=2, values_only=True)}
+    assert Decimal(str(summary["O2"][7])) == Decimal(24)
+    pdf = client.get("/projects/LES/indicators/progress.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("choice", ["y²²²²", "y١٢٣٤", "y20201", "p²", "x1", "y1999"])
+def test_a_target_for_no_period_or_year_is_refused_with_a_message(client, choice):
+    login(client, "finance@example.org")
+    page = client.get(f"/projects/LES/indicators/{o2().id}").get_data(as_text=True)
+    response = client.post(f"/projects/LES/indicators/{o2().id}/targets",
+                           data={"csrf_token": csrf_token(page), "period_id": choice, "value": "5"},
+                           follow_redirects=True)
+    assert response.status_code == 200 and 'class="flash flash-error"' in response.get_data(as_text=True)
