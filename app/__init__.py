@@ -37,6 +37,8 @@ def create_app(overrides: dict | None = None) -> Flask:
             _configure_sqlite(db.engine)
 
     from . import models  # noqa: F401  (register the tables)
+    from .admin import budget_routes  # noqa: F401  (its routes join the admin blueprint)
+    from .admin.routes import bp as admin_bp
     from .auth.routes import bp as auth_bp
     from .claims.routes import bp as claims_bp
     from .cli import register_cli
@@ -51,7 +53,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .projects.routes import bp as projects_bp
 
     for blueprint in (auth_bp, projects_bp, expenditures_bp, documents_bp, imports_bp, claims_bp, payments_bp,
-                      fund_bp, fund_public_bp):
+                      fund_bp, fund_public_bp, admin_bp):
         app.register_blueprint(blueprint)
     register_cli(app)
     register_operations_cli(app)

@@ -36,6 +36,7 @@ from .fund import (
     OrgType,
     ReportKind,
 )
+from .modification import BudgetVersion, BudgetVersionFunding, BudgetVersionLine
 from .org import Membership, Organisation, Role, User
 from .project import (
     DEFAULT_CATEGORIES,
@@ -61,5 +62,5 @@ __all__ = [
     "Document", "Expenditure", "ExpenditureDocument", "ExpenditureImport", "ExpenditureStatus", "duplicate_key",
     "ActionStatus", "CostType", "Fund", "FundAction", "FundCall", "FundCounterpart", "FundCriterion",
     "FundDeclaration", "FundEstimate", "FundMessage", "FundOverrun", "FundReportDocument", "FundScore", "OrgType",
-    "ReportKind", "ExportJob",
+    "ReportKind", "ExportJob", "BudgetVersion", "BudgetVersionFunding", "BudgetVersionLine",
 ]
