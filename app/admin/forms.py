@@ -1,7 +1,7 @@
 """The administration's forms: fields check only their type; the rules live in app/services/admin/."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..forms import MoneyField
@@ -37,7 +37,7 @@ class PeriodForm(FlaskForm):
 
 class PartnerForm(FlaskForm):
     organisation = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=200)])
-    country = SelectField(_l("Country"), choices=[("BE", _l("Belgium")), ("NL", _l("Netherlands"))])
+    country = SelectField(_l("Country"), choices=[SelectChoice("BE", _l("Belgium")), SelectChoice("NL", _l("Netherlands"))])
     city = StringField(_l("Place"), validators=[Optional(), Length(max=100)])
     org_type = SelectField(_l("Type of organisation"))
     lead = BooleanField(_l("Lead partner"))

@@ -5,6 +5,7 @@ from decimal import Decimal
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from ..auth.routes import current_actor
 from ..extensions import db
@@ -142,7 +143,7 @@ def edit_period(code, period_id):
 
 
 def _partner_form(form: PartnerForm) -> PartnerForm:
-    form.org_type.choices = [("", "—")] + [(k, str(v)) for k, v in ORG_TYPE_LABELS.items()]
+    form.org_type.choices = [SelectChoice("", "—")] + [SelectChoice(k, str(v)) for k, v in ORG_TYPE_LABELS.items()]
     return form
 
 
@@ -217,8 +218,8 @@ def roles(code):
     project = project_or_404(code)
     can_admin = can_administer(current_user, project)
     form = RoleForm()
-    form.role.choices = [(r.value, r.label) for r in Role]
-    form.partner_id.choices = [("", "—")] + [(str(p.id), p.label) for p in db.session.scalars(
+    form.role.choices = [SelectChoice(r.value, r.label) for r in Role]
+    form.partner_id.choices = [SelectChoice("", "—")] + [SelectChoice(str(p.id), p.label) for p in db.session.scalars(
         select(Partner).where(Partner.project_id == project.id).order_by(Partner.number))]
     if request.method == "POST":
         require_admin_of(project)
