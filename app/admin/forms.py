@@ -37,7 +37,8 @@ class PeriodForm(FlaskForm):
 
 class PartnerForm(FlaskForm):
     organisation = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=200)])
-    country = SelectField(_l("Country"), choices=[SelectChoice("BE", _l("Belgium")), SelectChoice("NL", _l("Netherlands"))])
+    country = SelectField(_l("Country"), choices=[SelectChoice("BE", _l("Belgium")),
+                                                  SelectChoice("NL", _l("Netherlands"))])
     city = StringField(_l("Place"), validators=[Optional(), Length(max=100)])
     org_type = SelectField(_l("Type of organisation"))
     lead = BooleanField(_l("Lead partner"))
@@ -48,9 +49,9 @@ class PartnerForm(FlaskForm):
 
 
 class FlatRateForm(FlaskForm):
-    office = MoneyField(_l("Office and administration, % of staff costs"), validators=[Optional()])
-    travel = MoneyField(_l("Travel and accommodation, % of staff costs"), validators=[Optional()])
-    staff = MoneyField(_l("Staff costs, % of the other direct costs"), validators=[Optional()])
+    office = MoneyField(_l("Office and administration: percentage of staff costs"), validators=[Optional()])
+    travel = MoneyField(_l("Travel and accommodation: percentage of staff costs"), validators=[Optional()])
+    staff = MoneyField(_l("Staff costs: percentage of the other direct costs"), validators=[Optional()])
     submit = SubmitField(_l("Save flat rates"))
 
 

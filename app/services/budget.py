@@ -268,6 +268,17 @@ def apply_line(partner: Partner, category_id: int, period_id: int, amount: Decim
     return LineChange(line, category, period, old_amount, old_efro, old_total, new_efro, new_total)
 
 
+def decreases_first(partner_cells: list[tuple[Partner, int, int, Decimal]]) -> list[tuple[Partner, int, int, Decimal]]:
+    """Changes (partner, category, period, amount) in the order that keeps every step within the rules:
+    the lines that go down before those that go up (the ERDF ceiling is checked after each line)."""
+    current = {}
+    for partner_id, category_id, period_id, amount in db.session.execute(
+            select(BudgetLine.partner_id, BudgetLine.category_id, BudgetLine.period_id, BudgetLine.amount)
+            .where(BudgetLine.partner_id.in_({p.id for p, *_rest in partner_cells}))):
+        current[(partner_id, category_id, period_id)] = amount
+    return sorted(partner_cells, key=lambda c: c[3] - current.get((c[0].id, c[1], c[2]), ZERO))
+
+
 def set_budget_line(actor: Actor, user: User, partner: Partner, category_id: int, period_id: int,
                     amount: Decimal) -> BudgetLine:
     """Set the budget of one partner for one category and period, before the project starts (the rules

@@ -16,7 +16,7 @@ from ...i18n import gettext as _
 from ...models import BudgetVersion, Partner, User
 from ...money import ZERO
 from ..audit import Actor
-from ..budget import apply_line, categories_of, has_started, partner_budget, periods_of
+from ..budget import apply_line, categories_of, decreases_first, has_started, partner_budget, periods_of
 from ..imports.cells import CellError, _amount, _text
 from ..imports.reading import MAX_COLUMNS, ImportRejected, RowError, _norm, file_kind, xlsx_rows
 from .common import record, require_admin
@@ -40,7 +40,8 @@ def set_partner_budget(actor: Actor, user: User, partner: Partner, cells: dict[t
         return approve_modification(actor, user, project, reason or "", approved_on, [
             CellChange(partner, c, p, amount) for (c, p), amount in sorted(cells.items())])
     before, after, old_total, new_total, old_efro, new_efro = {}, {}, None, None, None, None
-    for (category_id, period_id), amount in sorted(cells.items()):
+    for _partner, category_id, period_id, amount in decreases_first(
+            [(partner, c, p, amount) for (c, p), amount in sorted(cells.items())]):
         done = apply_line(partner, category_id, period_id, amount)
         if old_total is None:
             old_total, old_efro = done.old_total, done.old_efro

@@ -30,7 +30,7 @@ from ...models import (
 from ...models.claim import FINAL_STATES
 from ...money import ZERO
 from ..audit import Actor
-from ..budget import apply_line, has_started, today_in
+from ..budget import apply_line, decreases_first, has_started, today_in
 from .common import record, require_admin
 
 MAX_REASON = 2000
@@ -133,12 +133,13 @@ def approve_modification(actor: Actor, user: User, project: Project, reason: str
     previous = _baseline(actor, user, project)
     old_total, old_efro = _totals(project)
     before, after = {}, {}
-    for change in changes:
-        if change.partner.project_id != project.id:
-            raise DomainError(_("This partner does not belong to this project."))
-        done = apply_line(change.partner, change.category_id, change.period_id, change.amount)
+    if any(change.partner.project_id != project.id for change in changes):
+        raise DomainError(_("This partner does not belong to this project."))
+    for partner, category_id, period_id, amount in decreases_first(
+            [(c.partner, c.category_id, c.period_id, c.amount) for c in changes]):
+        done = apply_line(partner, category_id, period_id, amount)
         if done.changed:
-            key = f"PP{change.partner.number} {done.category.kind.value} P{done.period.number}"
+            key = f"PP{partner.number} {done.category.kind.value} P{done.period.number}"
             before[key], after[key] = done.old_amount, done.line.amount
     if not after:
         raise DomainError(_("The modification changes no budget line."))
