@@ -27,6 +27,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import (
     AuditEvent,
+    BudgetVersion,
     Claim,
     ClaimLine,
     CostCategory,
@@ -47,6 +48,7 @@ from app.models import (
     FundReportDocument,
     FundScore,
     Organisation,
+    Partner,
     Programme,
     Project,
     User,
@@ -126,7 +128,9 @@ def data_strings() -> list[str]:
                FundDeclaration.affiliations, FundDeclaration.conflict_reason, FundScore.comment, FundMessage.body,
                FundReportDocument.filename, FundOverrun.reason,
                # the names of exported files (statements made in the background)
-               ExportJob.file_name]
+               ExportJob.file_name,
+               # the administration: a modification's reason, a partner's contact
+               BudgetVersion.reason, Partner.contact_name, Partner.contact_email]
     found: set[str] = set()
     for column in columns:
         found.update(v for v in db.session.scalars(select(column).distinct()) if v)
