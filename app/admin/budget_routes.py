@@ -37,8 +37,10 @@ def _cells_from_form(pb) -> tuple[dict, dict]:
 
 
 def _page(project, partner, form, upload_form, status=200, cell_errors=None, rejected=None):
-    return render_template("admin/budget.html", project=project, partner=partner, pb=budget.partner_budget(partner),
-                           form=form, upload_form=upload_form, started=budget.has_started(project),
+    pb = budget.partner_budget(partner)
+    modification = budget.has_started(project) and pb.figures.total > 0  # a change, not the first budget
+    return render_template("admin/budget.html", project=project, partner=partner, pb=pb,
+                           form=form, upload_form=upload_form, started=modification,
                            can_admin=can_administer(current_user, project), cell_errors=cell_errors or {},
                            entered=request.form if request.method == "POST" else None, rejected=rejected), status
 

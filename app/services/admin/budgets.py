@@ -7,13 +7,16 @@ import re
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import select
+
 from reports.budget_template import CODE_HEADERS, BudgetTemplate, budget_xlsx
 
 from ... import formatting
 from ...errors import DomainError
+from ...extensions import db
 from ...i18n import current_language
 from ...i18n import gettext as _
-from ...models import BudgetVersion, Partner, User
+from ...models import BudgetLine, BudgetVersion, Partner, User
 from ...money import ZERO
 from ..audit import Actor
 from ..budget import apply_line, categories_of, decreases_first, has_started, partner_budget, periods_of
@@ -28,12 +31,15 @@ _PERIOD_HEADER = re.compile(r"^(?:periode|period|p)\s*(\d{1,4})$", re.IGNORECASE
 
 def set_partner_budget(actor: Actor, user: User, partner: Partner, cells: dict[tuple[int, int], Decimal],
                        reason: str | None = None, approved_on: date | None = None) -> BudgetVersion | None:
-    """Set the partner's budget lines to these amounts (cells not given keep theirs). Before the start: each
-    line by the rule of :func:`app.services.budget.apply_line`, one audit event; after the start: a project
-    modification with the reason and date of approval (returned)."""
+    """Set the partner's budget lines to these amounts (cells not given keep theirs). Before the start, or the
+    partner's first budget (a project set up in the app after its start): each line by the rule of
+    :func:`app.services.budget.apply_line`, one audit event. A change after the start: a project modification
+    with the reason and date of approval (returned)."""
     project = partner.project
     require_admin(user, project)
-    if has_started(project):
+    has_budget = db.session.scalar(select(BudgetLine.id).where(BudgetLine.partner_id == partner.id,
+                                                               BudgetLine.amount > 0).limit(1)) is not None
+    if has_started(project) and has_budget:
         if approved_on is None:
             raise DomainError(_("%(project)s has started: give the reason and the date of approval of this "
                                 "modification.", project=project.code))
