@@ -31,6 +31,7 @@ from app.models import (
     LineStatus,
     OrgType,
     PaymentRequest,
+    Role,
 )
 from app.models.types import clock_at
 from app.services import history
@@ -60,6 +61,7 @@ ANSWERS = {200, 302, 400, 401, 403, 404, 413, 422}
 # on this day of the demo clock, when its actions are in every state (app/demo_fund.py).
 FUND_DAY = datetime(2021, 1, 15, 9, 0, tzinfo=UTC)
 FIN = "finance@example.org"
+ADMIN = "admin@example.org"
 
 
 @dataclass
@@ -286,7 +288,34 @@ def _fund_forms() -> dict[str, Form]:
     }
     for form in forms.values():
         form.clock = FUND_DAY
+    forms.update(_admin_forms())
     return forms
+
+
+def _admin_forms() -> dict[str, Form]:
+    """The administration's forms (an administrator of LES and LLL)."""
+    from app.services.setup import ORG_TYPES
+    pom, p6 = partner("POM West-Vlaanderen", "LLL"), period(6)
+    return {
+        "admin role": Form(ADMIN, "/admin/projects/LES/roles",
+                           {"email": "partner.odisee@example.org", "role": "auditor", "partner_id": ""},
+                           {"email": bad_text(254), "role": not_one_of(*[r.value for r in Role]),
+                            "partner_id": bad_id()}),
+        "admin partner": Form(ADMIN, "/admin/projects/LLL/partners/new",
+                              {"organisation": "Stad Test", "country": "BE", "org_type": "", "city": "",
+                               "contact_name": "", "contact_email": ""},
+                              {"organisation": bad_text(200), "country": not_one_of("BE", "NL"),
+                               "org_type": not_one_of("", *ORG_TYPES), "contact_email": bad_text(254, False),
+                               "contact_name": bad_text(200, False)}),
+        "admin flat rates": Form(ADMIN, f"/admin/projects/LLL/partners/{pom.id}/flat-rates",
+                                 {"office": "10", "travel": "", "staff": ""},
+                                 {"office": bad_amount().filter(str.strip), "travel": bad_amount().filter(str.strip),
+                                  "staff": bad_amount().filter(str.strip)},
+                                 f"/admin/projects/LLL/partners/{pom.id}"),
+        "admin period": Form(ADMIN, f"/admin/projects/LES/periods/{p6.id}",
+                             {"start_date": p6.start_date.isoformat(), "end_date": p6.end_date.isoformat()},
+                             {"start_date": bad_date(), "end_date": bad_date()}),
+    }
 
 
 def _weight(text: str) -> bool:
@@ -321,7 +350,8 @@ FORM_NAMES = ["login", "new expenditure", "edit expenditure", "withdraw", "corre
               "claim lines", "verify line", "return claim", "payment request", "payment received", "transfer",
               "language", "export trail", "export report", "fund setup", "fund call", "fund application",
               "fund declaration", "fund scores", "fund decision", "fund question", "fund invoice", "fund executed",
-              "fund overrun", "fund close", "fund answer", "fund report"]
+              "fund overrun", "fund close", "fund answer", "fund report", "admin role", "admin partner",
+              "admin flat rates", "admin period"]
 
 
 def _check_refused(client, response, before):
