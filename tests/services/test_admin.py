@@ -315,6 +315,8 @@ def test_a_modification_changes_no_certified_figure_and_claims_use_the_version_i
               for t in db.session.scalars(select(ClaimCategoryTotal))}
     last_certified_end = max(c.period.end_date for c in certified)
     with pytest.raises(DomainError, match="certified claims"):
+        modifications.check_approval_date(project(), last_certified_end, None)
+    with pytest.raises(DomainError, match="before that of version 2"):  # the demo's modification of March 2021
         _modify(approved_on=last_certified_end)
     budget_before = {c.id: figures(c).partner_budget for c in certified}
     _modify(amount=Decimal("1234.00"), approved_on=date(2021, 5, 1))
