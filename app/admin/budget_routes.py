@@ -23,12 +23,15 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 def _cells_from_form(pb) -> tuple[dict, dict]:
-    """The grid's amounts (cell name c<category>_p<period>); the cells that cannot be read, with why."""
+    """The grid's amounts (cell name c<category>_p<period>; an empty cell is zero, a cell not sent is left
+    as it is); the cells that cannot be read, with why."""
     cells, errors = {}, {}
     for c in pb.categories:
         for p in pb.periods:
             name = f"c{c.id}_p{p.id}"
-            raw = request.form.get(name, "")
+            if name not in request.form:
+                continue  # a cell not sent keeps its amount; an empty one is zero
+            raw = request.form[name]
             try:
                 cells[(c.id, p.id)] = parse_money(raw) if raw.strip() else budget.ZERO
             except MoneyError as error:

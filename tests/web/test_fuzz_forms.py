@@ -296,6 +296,9 @@ def _admin_forms() -> dict[str, Form]:
     """The administration's forms (an administrator of LES and LLL)."""
     from app.services.setup import ORG_TYPES
     pom, p6 = partner("POM West-Vlaanderen", "LLL"), period(6)
+    project = {"code": "LES", "name": "Lerende Euregio Scheldemond", "programme_code": "IVLNL-V",
+               "programme_name": "Interreg V Vlaanderen-Nederland 2014-2020", "start_date": "2019-10-01",
+               "end_date": "2022-09-30", "eligibility_start": "2019-10-01", "eligibility_end": "2022-12-31"}
     return {
         "admin role": Form(ADMIN, "/admin/projects/LES/roles",
                            {"email": "partner.odisee@example.org", "role": "auditor", "partner_id": ""},
@@ -312,6 +315,26 @@ def _admin_forms() -> dict[str, Form]:
                                  {"office": bad_amount().filter(str.strip), "travel": bad_amount().filter(str.strip),
                                   "staff": bad_amount().filter(str.strip)},
                                  f"/admin/projects/LLL/partners/{pom.id}"),
+        "admin new project": Form(ADMIN, "/admin/projects/new", dict(project, code="FUZZ", efro_ceiling="1.000,00",
+                                                                      cofinancing_rate="50", flexibility_rate="10"),
+                                  {"code": bad_text(20), "name": bad_text(200), "start_date": bad_date(),
+                                   "end_date": bad_date(), "cofinancing_rate": bad_amount().filter(str.strip),
+                                   "efro_ceiling": bad_amount()}),
+        "admin edit project": Form(ADMIN, "/admin/projects/LES/edit", project,
+                                   {"code": bad_text(20), "name": bad_text(200), "programme_name": bad_text(200),
+                                    "eligibility_end": bad_date()}),
+        "admin add period": Form(ADMIN, "/admin/projects/LES/periods",
+                                 {"start_date": "2022-10-01", "end_date": "2022-12-31"},
+                                 {"start_date": bad_date(), "end_date": bad_date()}, "/admin/projects/LES"),
+        "admin edit partner": Form(ADMIN, f"/admin/projects/LLL/partners/{pom.id}",
+                                   {"organisation": "POM West-Vlaanderen", "country": "BE", "city": "Brugge",
+                                    "org_type": "", "contact_name": "", "contact_email": ""},
+                                   {"organisation": bad_text(200), "country": not_one_of("BE", "NL"),
+                                    "contact_email": bad_text(254, False)}),
+        "admin budget": Form(ADMIN, f"/admin/projects/LLL/partners/{pom.id}/budget",
+                             {"reason": "Verschuiving", "approved_on": "2021-01-04"},
+                             {f"c{category(CategoryKind.STAFF, 'LLL').id}_p{period(1, 'LLL').id}": bad_amount().filter(str.strip),
+                              "reason": bad_text(2000, False), "approved_on": bad_date()}),
         "admin period": Form(ADMIN, f"/admin/projects/LES/periods/{p6.id}",
                              {"start_date": p6.start_date.isoformat(), "end_date": p6.end_date.isoformat()},
                              {"start_date": bad_date(), "end_date": bad_date()}),
@@ -351,7 +374,8 @@ FORM_NAMES = ["login", "new expenditure", "edit expenditure", "withdraw", "corre
               "language", "export trail", "export report", "fund setup", "fund call", "fund application",
               "fund declaration", "fund scores", "fund decision", "fund question", "fund invoice", "fund executed",
               "fund overrun", "fund close", "fund answer", "fund report", "admin role", "admin partner",
-              "admin flat rates", "admin period"]
+              "admin flat rates", "admin new project", "admin edit project", "admin add period",
+              "admin edit partner", "admin budget", "admin period"]
 
 
 def _check_refused(client, response, before):
@@ -392,8 +416,9 @@ def test_every_form_is_fuzzed(app):
     """A new form (a POST route) must be added to the fuzz table above, or named here as having no fields
     (only its CSRF token) or as fuzzed on its own."""
     no_fields = {"auth.logout", "claims.submit", "claims.start", "claims.certify", "claims.remove_line",
-                 "fund.revoke_link", "fund.renew_link", "audit.run_chain"}
-    separate = {"documents.upload", "imports.upload"}  # their own property tests (files)
+                 "fund.revoke_link", "fund.renew_link", "audit.run_chain", "admin.revoke"}
+    # their own property tests (files); the budget table: tests/web/test_admin_pages.py, tests/services/test_admin.py
+    separate = {"documents.upload", "imports.upload", "admin.upload_budget"}
     forms = _forms()
     assert list(forms) == FORM_NAMES
     routes = app.url_map.bind("localhost")
