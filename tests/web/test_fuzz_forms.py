@@ -333,7 +333,8 @@ def _admin_forms() -> dict[str, Form]:
                                     "contact_email": bad_text(254, False)}),
         "admin budget": Form(ADMIN, f"/admin/projects/LLL/partners/{pom.id}/budget",
                              {"reason": "Verschuiving", "approved_on": "2021-01-04"},
-                             {f"c{category(CategoryKind.STAFF, 'LLL').id}_p{period(1, 'LLL').id}": bad_amount().filter(str.strip),
+                             {f"c{category(CategoryKind.STAFF, 'LLL').id}_p{period(1, 'LLL').id}":
+                              bad_amount().filter(str.strip),
                               "reason": bad_text(2000, False), "approved_on": bad_date()}),
         "admin period": Form(ADMIN, f"/admin/projects/LES/periods/{p6.id}",
                              {"start_date": p6.start_date.isoformat(), "end_date": p6.end_date.isoformat()},
