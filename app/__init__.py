@@ -40,6 +40,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from . import models  # noqa: F401  (register the tables)
     from .accounts.routes import bp as accounts_bp
     from .accounts.routes import gates as account_gates
+    from .admin import budget_routes  # noqa: F401  (its routes join the admin blueprint)
+    from .admin.routes import bp as admin_bp
     from .audits.routes import bp as audits_bp
     from .auth.routes import bp as auth_bp
     from .claims.routes import bp as claims_bp
@@ -60,7 +62,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     for blueprint in (auth_bp, accounts_bp, projects_bp, expenditures_bp, documents_bp, imports_bp, claims_bp,
                       payments_bp, fund_bp, fund_public_bp, audits_bp, corrections_bp,
-                      ideas_bp, ideas_public_bp, indicators_bp):
+                      ideas_bp, ideas_public_bp, indicators_bp, admin_bp):
         app.register_blueprint(blueprint)
     register_cli(app)
     register_operations_cli(app)

@@ -135,6 +135,7 @@ def seed_demo(history: bool = True) -> dict:
         _seed_history(les)
         from .demo_fund import seed_fund
         seed_fund(les)  # the LES Fonds: a fund, two calls, twelve actions (app/demo_fund.py)
+        _seed_modification(les)
         from .demo_ideas import seed_ideas
         from .demo_indicators import seed_indicators
         seed_ideas()  # the Limburg idea with its candidates (app/demo_ideas.py)
@@ -221,6 +222,30 @@ _LINES = {
          "968.00", "168.00"),
     ],
 }
+
+
+def _seed_modification(les: Project) -> None:
+    """A project modification of LES approved in March 2021 (invented): Howest moves EUR 1,500 of its
+    period-6 budget from external expertise to staff costs. Version 1 (the budget LES started with) and
+    version 2 are both readable under Administration; the certified claims of periods 1 and 2 keep theirs."""
+    from .models import BudgetVersion, CostCategory
+    from .services.admin.modifications import CellChange, approve_modification
+    if db.session.scalar(select(BudgetVersion.id).where(BudgetVersion.project_id == les.id).limit(1)):
+        return
+    admin = db.session.scalar(select(User).where(User.email == "admin@example.org"))
+    howest = db.session.scalar(select(Partner).join(Organisation).where(
+        Partner.project_id == les.id, Organisation.name == "Howest"))
+    kinds = {c.kind: c.id for c in db.session.scalars(select(CostCategory).where(CostCategory.project_id == les.id))}
+    p6 = db.session.scalar(select(ReportingPeriod).where(ReportingPeriod.project_id == les.id,
+                                                         ReportingPeriod.number == 6))
+    from .services.budget import partner_budget
+    cells = partner_budget(howest).cells
+    staff, external = cells[(kinds[S], p6.id)].amount, cells[(kinds[E], p6.id)].amount
+    with clock_at(_at(date(2021, 3, 22))):
+        approve_modification(Actor(admin.id, admin.email, "127.0.0.1"), admin, les,
+                             "Verschuiving van externe expertise naar personeelskosten (Howest, periode 6)",
+                             date(2021, 3, 15), [CellChange(howest, kinds[S], p6.id, staff + 1500),
+                                                 CellChange(howest, kinds[E], p6.id, external - 1500)])
 
 
 def _invoice_pdf(exp) -> bytes:

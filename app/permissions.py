@@ -423,3 +423,31 @@ def can_decide_indicator_report(user: User, report) -> bool:
     from .models.indicator import ReportStatus
     return (report.status is ReportStatus.SUBMITTED and Role.FINANCE in roles(user, report.indicator.project)
             and report.submitted_by_id != user.id)
+
+
+# Administration (app/admin/): an administrator of the project changes it; finance officers and auditors
+# read the administration pages; a partner user gets 404 there, as for anything it may not see.
+
+def can_administer(user: User, project: Project) -> bool:
+    """Change the project's set-up: project data, periods, partners, budgets, flat rates, roles, modifications."""
+    return Role.ADMIN in roles(user, project)
+
+
+def can_see_administration(user: User, project: Project) -> bool:
+    """Read the administration pages of the project (no forms): administrators, finance officers, auditors."""
+    return bool(roles(user, project) & READ_ALL)
+
+
+def can_create_project(user: User | None) -> bool:
+    """Set up a new project: a user who administers at least one project (and becomes the new one's
+    administrator). The first administrator is made with `flask create-user --role admin`."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return any(m.role is Role.ADMIN for m in user.memberships)
+
+
+def require_administration(user: User | None, project: Project | None) -> Project:
+    """A project whose administration pages the user may read; otherwise 404."""
+    if project is None or not can_see_administration(user, project):
+        raise NotFound(_("Project not found."))
+    return project

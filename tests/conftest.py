@@ -290,3 +290,14 @@ def count_queries(as_new_request: bool = False):
         yield statements
     finally:
         event.remove(db.engine, "before_cursor_execute", before)
+
+
+@pytest.fixture
+def before_les_start():
+    """The demo clock on a day before LES started (1 October 2019): its budget lines still change directly;
+    after the start a change is a project modification (app/services/admin/modifications.py)."""
+    from datetime import UTC, datetime
+
+    from app.models.types import clock_at
+    with clock_at(datetime(2019, 9, 16, 9, 0, tzinfo=UTC)):
+        yield

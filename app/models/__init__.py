@@ -63,6 +63,7 @@ from .indicator import (
     IndicatorTarget,
     ReportStatus,
 )
+from .modification import BudgetVersion, BudgetVersionFunding, BudgetVersionLine
 from .org import Membership, Organisation, Role, User
 from .project import (
     DEFAULT_CATEGORIES,
@@ -94,4 +95,5 @@ __all__ = [
     "CandidateRole", "CandidateStatus", "IdeaCandidate", "IdeaStatus", "ProjectIdea",
     "Indicator", "IndicatorAssignment", "IndicatorKind", "IndicatorReport", "IndicatorReportDocument",
     "IndicatorSource", "IndicatorTarget", "ReportStatus",
+    "BudgetVersion", "BudgetVersionFunding", "BudgetVersionLine",
 ]

@@ -57,7 +57,10 @@ class User(UserMixin, db.Model):
     totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
-    memberships: Mapped[list[Membership]] = relationship(back_populates="user", lazy="selectin")
+    # The roles the user holds now: a removed role (revoked_at set) stays in the table for the record.
+    memberships: Mapped[list[Membership]] = relationship(
+        primaryjoin="and_(User.id == Membership.user_id, Membership.revoked_at.is_(None))", viewonly=True,
+        lazy="selectin")
 
     __table_args__ = (
         CheckConstraint("email = lower(email)", name="email_lower"),
@@ -95,13 +98,19 @@ class Membership(db.Model):
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="RESTRICT"))
     role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="RESTRICT"))
+    # A removed role is never deleted: it is marked revoked (when, by whom) and no longer counts.
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
 
-    user: Mapped[User] = relationship(back_populates="memberships")
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
 
     __table_args__ = (
         CheckConstraint("(role = 'partner') = (partner_id IS NOT NULL)", name="partner_role_has_partner"),
+        CheckConstraint("(revoked_at IS NULL) = (revoked_by_id IS NULL)", name="revoked_by"),
         Index("uq_membership_user_project_role_partner", "user_id", "project_id", "role", "partner_id",
-              unique=True),
+              unique=True, sqlite_where=db.text("revoked_at IS NULL"),
+              postgresql_where=db.text("revoked_at IS NULL")),
         Index("uq_membership_user_project_role", "user_id", "project_id", "role", unique=True,
-              sqlite_where=db.text("partner_id IS NULL"), postgresql_where=db.text("partner_id IS NULL")),
+              sqlite_where=db.text("partner_id IS NULL AND revoked_at IS NULL"),
+              postgresql_where=db.text("partner_id IS NULL AND revoked_at IS NULL")),
     )

@@ -125,6 +125,10 @@ class Partner(db.Model):
     is_lead: Mapped[bool] = mapped_column(Boolean, default=False)
     country: Mapped[str] = mapped_column(String(2))
     vat_recoverable: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set up by an administrator (app/services/admin/partners.py): the kind of organisation and a contact.
+    org_type: Mapped[str | None] = mapped_column(String(40))
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
     project: Mapped[Project] = relationship()

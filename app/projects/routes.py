@@ -44,7 +44,8 @@ def partner(code, partner_id):
     project = project_or_404(current_user, code)
     partner = partner_or_404(project, partner_id)
     return render_template("projects/partner.html", project=project, pb=budget.partner_budget(partner),
-                           can_edit=can_edit_budget(current_user, project), history=budget_history(partner))
+                           can_edit=can_edit_budget(current_user, project) and not budget.has_started(project),
+                           history=budget_history(partner))
 
 
 @bp.route("/<code>/partners/<int:partner_id>/budget", methods=["GET", "POST"])

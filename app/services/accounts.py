@@ -164,6 +164,7 @@ def grant_membership(actor: Actor, user: User, project: Project, role: Role,
         raise DomainError(_("This partner does not belong to this project."))
     existing = db.session.scalar(select(Membership).where(
         Membership.user_id == user.id, Membership.project_id == project.id, Membership.role == role,
+        Membership.revoked_at.is_(None),
         (Membership.partner_id == partner.id) if partner else Membership.partner_id.is_(None)))
     if existing:
         return existing
@@ -171,6 +172,7 @@ def grant_membership(actor: Actor, user: User, project: Project, role: Role,
                             partner_id=partner.id if partner else None)
     db.session.add(membership)
     db.session.flush()
+    db.session.expire(user, ["memberships"])
     audit.record(actor, "membership.granted", object_type="membership", object_id=membership.id,
                  project_id=project.id,
                  after={"user": user.email, "role": role, "partner_id": partner.id if partner else None})

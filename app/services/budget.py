@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
+
+from reports.formatting import LOCAL_TZ
 
 from .. import formatting
 from ..errors import DomainError
@@ -21,6 +24,7 @@ from ..models import (
     ReportingPeriod,
     User,
 )
+from ..models.types import utcnow
 from ..money import ZERO, fund_share
 from ..permissions import can_edit_budget, require, role_label, scoped, visible_partner_ids
 from . import audit
@@ -169,9 +173,37 @@ def _partner_total(partner_id: int) -> Decimal:
     ) or ZERO
 
 
-def set_budget_line(actor: Actor, user: User, partner: Partner, category_id: int, period_id: int,
-                    amount: Decimal) -> BudgetLine:
-    """Set the budget of one partner for one category and period.
+def today_in(project: Project) -> date:
+    """Today on the projects' calendar (Europe/Brussels), on the demo clock where one is set."""
+    return utcnow().astimezone(LOCAL_TZ).date()
+
+
+def has_started(project: Project) -> bool:
+    """A project that has started changes its budget only by a project modification (a numbered version)."""
+    return today_in(project) >= project.start_date
+
+
+@dataclass(frozen=True)
+class LineChange:
+    """What one budget line change did: the line, and the amounts before and after."""
+
+    line: BudgetLine
+    category: CostCategory
+    period: ReportingPeriod
+    old_amount: Decimal
+    old_efro: Decimal
+    old_total: Decimal
+    new_efro: Decimal
+    new_total: Decimal
+
+    @property
+    def changed(self) -> bool:
+        return self.old_amount != self.line.amount
+
+
+def apply_line(partner: Partner, category_id: int, period_id: int, amount: Decimal) -> LineChange:
+    """The one rule for changing a budget line, without permission check or audit event (the callers do
+    both: :func:`set_budget_line`, the administrator's budget form and XLSX upload, project modifications).
 
     The partner's EFRO share moves with its budget at the project's co-financing rate, rounded down to
     the cent, keeping any rounding the approved budget already had (LES: EFRO rounded down to the euro).
@@ -179,8 +211,6 @@ def set_budget_line(actor: Actor, user: User, partner: Partner, category_id: int
     or when the other public co-financing would exceed the partner's new budget.
     """
     project = partner.project
-    require(can_edit_budget(user, project), _("Only an administrator or a finance officer changes the budget."))
-    audit.serialise()
     category = db.session.get(CostCategory, category_id)
     period = db.session.get(ReportingPeriod, period_id)
     if category is None or category.project_id != project.id:
@@ -194,14 +224,13 @@ def set_budget_line(actor: Actor, user: User, partner: Partner, category_id: int
         BudgetLine.partner_id == partner.id, BudgetLine.category_id == category_id,
         BudgetLine.period_id == period_id))
     old_amount = line.amount if line else ZERO
-    if line is not None and old_amount == amount:
-        return line
     old_total = _partner_total(partner.id)
-    new_total = old_total - old_amount + amount
-
     efro = db.session.scalar(select(FundingSource).where(
         FundingSource.partner_id == partner.id, FundingSource.kind == FundingKind.EFRO))
     old_efro = efro.amount if efro else ZERO
+    if line is not None and old_amount == amount:
+        return LineChange(line, category, period, old_amount, old_efro, old_total, old_efro, old_total)
+    new_total = old_total - old_amount + amount
     rounding_gap = max(ZERO, fund_share(old_total, project.cofinancing_rate) - old_efro)
     new_efro = max(ZERO, fund_share(new_total, project.cofinancing_rate) - rounding_gap)
 
@@ -236,12 +265,41 @@ def set_budget_line(actor: Actor, user: User, partner: Partner, category_id: int
     else:
         efro.amount = new_efro
     db.session.flush()
+    return LineChange(line, category, period, old_amount, old_efro, old_total, new_efro, new_total)
+
+
+def decreases_first(partner_cells: list[tuple[Partner, int, int, Decimal]]) -> list[tuple[Partner, int, int, Decimal]]:
+    """Changes (partner, category, period, amount) in the order that keeps every step within the rules:
+    the lines that go down before those that go up (the ERDF ceiling is checked after each line)."""
+    current = {}
+    for partner_id, category_id, period_id, amount in db.session.execute(
+            select(BudgetLine.partner_id, BudgetLine.category_id, BudgetLine.period_id, BudgetLine.amount)
+            .where(BudgetLine.partner_id.in_({p.id for p, *_rest in partner_cells}))):
+        current[(partner_id, category_id, period_id)] = amount
+    return sorted(partner_cells, key=lambda c: c[3] - current.get((c[0].id, c[1], c[2]), ZERO))
+
+
+def set_budget_line(actor: Actor, user: User, partner: Partner, category_id: int, period_id: int,
+                    amount: Decimal) -> BudgetLine:
+    """Set the budget of one partner for one category and period, before the project starts (the rules
+    of :func:`apply_line`); after the start a change is a project modification (app/services/admin/)."""
+    project = partner.project
+    require(can_edit_budget(user, project), _("Only an administrator or a finance officer changes the budget."))
+    audit.serialise()
+    if has_started(project):
+        raise DomainError(_("%(project)s has started on %(start)s: a budget change is now a project modification "
+                            "(with a reason and a date of approval), made by an administrator.",
+                            project=project.code, start=formatting.day(project.start_date)))
+    change = apply_line(partner, category_id, period_id, amount)
+    if not change.changed:
+        return change.line
+    category, period, line = change.category, change.period, change.line
     audit.record(
         actor, "budget.line_changed", role=role_label(user, project), object_type="budget_line",
         object_id=line.id, project_id=project.id,
         before={"partner_id": partner.id, "category": category.kind, "period": period.number,
-                "amount": old_amount, "partner_efro": old_efro, "partner_total": old_total},
+                "amount": change.old_amount, "partner_efro": change.old_efro, "partner_total": change.old_total},
         after={"partner_id": partner.id, "category": category.kind, "period": period.number,
-               "amount": amount, "partner_efro": new_efro, "partner_total": new_total},
+               "amount": line.amount, "partner_efro": change.new_efro, "partner_total": change.new_total},
     )
     return line

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from .. import formatting
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import gettext as _
@@ -55,6 +56,29 @@ class PartnerData:
     number: int | None = None  # PPn; the next free number when None
     lead: bool = False
     vat_recoverable: bool = False
+    org_type: str | None = None  # one of ORG_TYPES
+    contact_name: str | None = None
+    contact_email: str | None = None
+
+
+# The kinds of partner organisation (the application form's 'legal status', simplified).
+ORG_TYPES = ("higher_education", "education", "public_authority", "business_support", "enterprise",
+             "association", "other")
+
+
+def check_partner_data(data: PartnerData) -> None:
+    """The rules of a partner's own data, for adding and for changing a partner."""
+    if not data.organisation.strip() or len(data.organisation.strip()) > 200:
+        raise DomainError(_("A partner's name has 1 to 200 characters."))
+    if data.country not in ("BE", "NL"):
+        raise DomainError(_("A partner is Belgian (BE) or Dutch (NL)."))
+    if data.org_type is not None and data.org_type not in ORG_TYPES:
+        raise DomainError(_("Choose a type of organisation from the list."))
+    email = (data.contact_email or "").strip()
+    if email and ("@" not in email or len(email) > 254 or any(c.isspace() for c in email)):
+        raise DomainError(_("'%(email)s' is not a valid e-mail address.", email=email))
+    if data.contact_name and len(data.contact_name) > 200:
+        raise DomainError(_("A contact's name has at most 200 characters."))
 
 
 @dataclass
@@ -110,6 +134,9 @@ def add_period(actor: Actor, project: Project, start: date, end: date) -> Report
     """The next reporting period: it starts after the previous one ends."""
     if end < start:
         raise DomainError(_("A period does not end before it starts."))
+    if start < project.start_date or end > project.end_date:
+        raise DomainError(_("A reporting period lies within the project's dates (%(start)s to %(end)s).",
+                            start=formatting.day(project.start_date), end=formatting.day(project.end_date)))
     last = db.session.scalar(select(ReportingPeriod).where(ReportingPeriod.project_id == project.id)
                              .order_by(ReportingPeriod.number.desc()).limit(1))
     if last is not None and start <= last.end_date:
@@ -134,8 +161,7 @@ def organisation(name: str, country: str, city: str | None = None) -> Organisati
 
 
 def add_partner(actor: Actor, project: Project, data: PartnerData) -> Partner:
-    if data.country not in ("BE", "NL"):
-        raise DomainError(_("A partner is Belgian (BE) or Dutch (NL)."))
+    check_partner_data(data)
     org = organisation(data.organisation.strip(), data.country, data.city)
     if db.session.scalar(select(Partner.id).where(Partner.project_id == project.id,
                                                   Partner.organisation_id == org.id)) is not None:
@@ -147,12 +173,17 @@ def add_partner(actor: Actor, project: Project, data: PartnerData) -> Partner:
     number = data.number or (db.session.scalar(select(func.max(Partner.number))
                                                .where(Partner.project_id == project.id)) or 0) + 1
     partner = Partner(project_id=project.id, organisation_id=org.id, number=number, is_lead=data.lead,
-                      country=data.country, vat_recoverable=data.vat_recoverable)
+                      country=data.country, vat_recoverable=data.vat_recoverable, org_type=data.org_type,
+                      contact_name=(data.contact_name or "").strip() or None,
+                      contact_email=(data.contact_email or "").strip().lower() or None)
     db.session.add(partner)
     db.session.flush()
+    after = {"organisation": org.name, "number": number, "lead": data.lead, "country": data.country,
+             "vat_recoverable": data.vat_recoverable}
+    if data.org_type or partner.contact_name or partner.contact_email:
+        after.update(org_type=data.org_type, contact_name=partner.contact_name, contact_email=partner.contact_email)
     audit.record(actor, "partner.created", object_type="partner", object_id=partner.id, project_id=project.id,
-                 after={"organisation": org.name, "number": number, "lead": data.lead, "country": data.country,
-                        "vat_recoverable": data.vat_recoverable})
+                 after=after)
     return partner
 
 
@@ -208,5 +239,5 @@ def projects_of(user: User) -> list[tuple[Project, list[str]]]:
     """The projects the user has a role in, with the labels of those roles."""
     projects = db.session.scalars(
         select(Project).join(Membership, Membership.project_id == Project.id)
-        .where(Membership.user_id == user.id).distinct().order_by(Project.code)).all()
+        .where(Membership.user_id == user.id, Membership.revoked_at.is_(None)).distinct().order_by(Project.code)).all()
     return [(p, sorted(r.label for r in user.roles_in(p.id))) for p in projects]

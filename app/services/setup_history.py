@@ -16,6 +16,11 @@ def labels() -> dict[str, str]:
     return {
         "programme.created": _("programme created"), "period.created": _("reporting period created"),
         "partner.budget_set": _("partner budget set"),
+        "project.updated": _("project changed"), "period.updated": _("reporting period changed"),
+        "partner.updated": _("partner changed"), "project.lead_partner_set": _("lead partner chosen"),
+        "partner.flat_rates_set": _("flat rates set"), "partner.budget_changed": _("partner budget changed"),
+        "membership.revoked": _("role removed"), "budget.version_recorded": _("budget version recorded"),
+        "budget.modification_approved": _("project modification"),
     }
 
 
@@ -84,8 +89,50 @@ def _membership(b, a, n):
     return _("%(user)s as %(role)s.", user=a.get("user", ""), role=role)
 
 
+def _changes(b, a, n):
+    """Changed fields: 'name: from A to B; ...' (amounts, dates and percentages as written in the event)."""
+    parts = []
+    for key, new in a.items():
+        if isinstance(new, dict | list):
+            continue
+        old = b.get(key)
+        parts.append(_("%(field)s from %(old)s to %(new)s", field=key.replace("_", " "),
+                       old=_quote(old) if old is not None else "–", new=_quote(new) if new is not None else "–"))
+    return "; ".join(parts) + ("." if parts else "")
+
+
+def _lines(b, a, n):
+    lines = a.get("lines") or {}
+    text = "; ".join(f"{key}: {_money((b.get('lines') or {}).get(key, 0))} → {_money(amount)}"
+                     for key, amount in lines.items())
+    if "version" in a:
+        text = _("Version %(old)s to version %(new)s (%(reason)s), approved on %(day)s; budget %(before)s to "
+                 "%(after)s, ERDF %(efro_before)s to %(efro_after)s.", old=b.get("version"), new=a.get("version"),
+                 reason=_quote(a.get("reason")), day=_day(a.get("approved_on")),
+                 before=_money(b.get("budget_total")), after=_money(a.get("budget_total")),
+                 efro_before=_money(b.get("efro_total")), efro_after=_money(a.get("efro_total"))) + " " + text
+    return text
+
+
+def _flat_rates_set(b, a, n):
+    rates = a.get("flat_rates") or {}
+    return _("Flat rates: %(rates)s.", rates="; ".join(_flat_rate(k, v) for k, v in rates.items()) or "–")
+
+
+def _version_recorded(b, a, n):
+    return _("Version %(number)s: budget %(total)s, ERDF %(efro)s.", number=a.get("number"),
+             total=_money(a.get("budget_total")), efro=_money(a.get("efro_total")))
+
+
+def _revoked(b, a, n):
+    return _membership({}, b, n)
+
+
 DESCRIBERS = {
     "programme.created": _programme, "project.created": _project, "period.created": _period,
     "partner.created": _partner, "partner.budget_set": _budget, "user.created": _user,
-    "membership.granted": _membership,
+    "membership.granted": _membership, "project.updated": _changes, "period.updated": _changes,
+    "partner.updated": _changes, "project.lead_partner_set": _changes, "partner.flat_rates_set": _flat_rates_set,
+    "partner.budget_changed": _lines, "budget.modification_approved": _lines,
+    "budget.version_recorded": _version_recorded, "membership.revoked": _revoked,
 }

@@ -19,21 +19,36 @@ def test_finance_officer_sees_les_overview_and_edits_a_budget_line(page, screens
 
     page.click("#budget-by-category >> text=PP3 Howest")
     expect(page.locator("#partner-total")).to_have_text("€\xa0198.500,00")
-    page.locator("#budget-lines tbody tr").first.locator("td a").first.click()
-    page.fill("input[name=amount]", "1,00")
-    page.click("input[type=submit]")
-    expect(page.locator(".flash-success")).to_have_text("Het budget is gewijzigd.")
-    expect(page.locator("#partner-total")).not_to_have_text("€\xa0198.500,00")
-    page.screenshot(path=os.path.join(screenshots, "howest-after-edit.png"), full_page=True)
+    expect(page.locator("text=Budgetlijn wijzigen")).to_have_count(0)  # LES has started: a modification
+    page.click("text=Afmelden")
+
+    log_in(page, "admin@example.org")  # the administrator records the change as a project modification
+    page.goto("/projects/LES")
+    page.click("nav.sub >> text=Beheer")
+    page.click("#admin-partners >> text=PP3 Howest")
+    page.click("text=Budget wijzigen")
+    page.locator("#budget-grid tbody tr").first.locator("input").first.fill("1,00")
+    page.fill("[name=reason]", "Minder personeel in periode 1")
+    page.fill("#budget-form [name=approved_on]", "2019-10-01")
+    page.click("#budget-form input[type=submit]")
+    expect(page.locator(".flash-success")).to_have_text("Het budget is opgeslagen.")
+    expect(page.locator("h1")).to_contain_text("Budgetversie 2")
+    expect(page.locator("#version-total")).not_to_have_text("€\xa02.763.165,00")
+    page.screenshot(path=os.path.join(screenshots, "les-version-2.png"), full_page=True)
+    page.goto("/admin/projects/LES/versions/1/diff/2")
+    expect(page.locator("#diff-lines tbody tr")).to_have_count(1)
+    page.screenshot(path=os.path.join(screenshots, "les-diff.png"), full_page=True)
 
 
 def test_refused_budget_change_shows_the_reason(page):
     log_in(page, "admin@example.org")
-    page.goto("/projects/LES")
-    page.click("#budget-by-category >> text=PP2 Odisee")
-    page.locator("#budget-lines tbody tr").first.locator("td a").first.click()
-    page.fill("input[name=amount]", "5.000.000,00")
-    page.click("input[type=submit]")
+    page.goto("/admin/projects/LES")
+    page.click("#admin-partners >> text=PP2 Odisee")
+    page.click("text=Budget wijzigen")
+    page.locator("#budget-grid tbody tr").first.locator("input").first.fill("5.000.000,00")
+    page.fill("[name=reason]", "Te veel")
+    page.fill("#budget-form [name=approved_on]", "2019-10-01")
+    page.click("#budget-form input[type=submit]")
     expect(page.locator(".flash-error")).to_contain_text("EFRO-totaal van het project")
 
 

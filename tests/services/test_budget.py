@@ -19,6 +19,9 @@ from app.services.audit import verify_chain
 from app.services.budget import partner_budget, project_overview, set_budget_line
 from tests.factories import actor, category, partner, period, project, user
 
+# Budget lines change directly only before the project starts (after it: a project modification).
+pytestmark = pytest.mark.usefixtures("before_les_start")
+
 
 def get(model, **kw):
     return db.session.scalar(select(model).filter_by(**kw))

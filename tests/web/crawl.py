@@ -28,6 +28,7 @@ from app.extensions import db
 from app.models import (
     AuditEvent,
     AuditFinding,
+    BudgetVersion,
     Claim,
     ClaimLine,
     CostCategory,
@@ -54,6 +55,7 @@ from app.models import (
     IndicatorReport,
     IndicatorReportDocument,
     Organisation,
+    Partner,
     PaymentShortfall,
     Programme,
     ProgrammeAudit,
@@ -147,7 +149,9 @@ def data_strings() -> list[str]:
                IdeaCandidate.org_city, IdeaCandidate.description, IdeaCandidate.contact_name,
                IdeaCandidate.contact_email, IdeaCandidate.contact_phone, IdeaCandidate.decision_note, Indicator.code,
                Indicator.name, Indicator.unit, IndicatorReport.explanation, IndicatorReport.decision_note,
-               IndicatorReportDocument.filename]
+               IndicatorReportDocument.filename,
+               # the administration: a modification's reason, a partner's contact
+               BudgetVersion.reason, Partner.contact_name, Partner.contact_email]
     found: set[str] = set()
     for column in columns:
         found.update(v for v in db.session.scalars(select(column).distinct()) if v)

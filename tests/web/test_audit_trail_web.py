@@ -116,6 +116,7 @@ def test_from_a_certified_line_to_its_evidence_and_history_in_two_clicks(client)
     response.close()
 
 
+@pytest.mark.usefixtures("before_les_start")
 def test_the_budget_page_has_its_history(client):
     from decimal import Decimal
 

@@ -1,11 +1,15 @@
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, BudgetLine, CategoryKind, CostCategory, Project, ReportingPeriod
 from tests.conftest import post_form
 from tests.web.test_pages import partner_id
+
+# Budget lines change directly only before the project starts (after it: a project modification).
+pytestmark = pytest.mark.usefixtures("before_les_start")
 
 
 def _ids():

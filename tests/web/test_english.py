@@ -109,6 +109,7 @@ def test_default_category_names_are_translated_and_a_custom_one_is_shown_as_ente
     assert "Personeelskosten" in page and "Reizen naar Terneuzen" in page
 
 
+@pytest.mark.usefixtures("before_les_start")
 def test_the_budget_history_names_the_category_in_english(english):
     login(english, FIN)
     howest = partner("Howest")

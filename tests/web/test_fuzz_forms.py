@@ -31,6 +31,7 @@ from app.models import (
     LineStatus,
     OrgType,
     PaymentRequest,
+    Role,
 )
 from app.models.types import clock_at
 from app.services import history
@@ -62,6 +63,7 @@ ANSWERS = {200, 302, 400, 401, 403, 404, 413, 422}
 # on this day of the demo clock, when its actions are in every state (app/demo_fund.py).
 FUND_DAY = datetime(2021, 1, 15, 9, 0, tzinfo=UTC)
 FIN = "finance@example.org"
+ADMIN = "admin@example.org"
 
 
 @dataclass
@@ -360,6 +362,7 @@ def _fund_forms() -> dict[str, Form]:
     }
     for form in forms.values():
         form.clock = FUND_DAY
+    forms.update(_admin_forms())
     return forms
 
 
@@ -427,6 +430,56 @@ def _indicator_forms() -> dict[str, Form]:
     }
 
 
+def _admin_forms() -> dict[str, Form]:
+    """The administration's forms (an administrator of LES and LLL)."""
+    from app.services.setup import ORG_TYPES
+    pom, p6 = partner("POM West-Vlaanderen", "LLL"), period(6)
+    project = {"code": "LES", "name": "Lerende Euregio Scheldemond", "programme_code": "IVLNL-V",
+               "programme_name": "Interreg V Vlaanderen-Nederland 2014-2020", "start_date": "2019-10-01",
+               "end_date": "2022-09-30", "eligibility_start": "2019-10-01", "eligibility_end": "2022-12-31"}
+    return {
+        "admin role": Form(ADMIN, "/admin/projects/LES/roles",
+                           {"email": "partner.odisee@example.org", "role": "auditor", "partner_id": ""},
+                           {"email": bad_text(254), "role": not_one_of(*[r.value for r in Role]),
+                            "partner_id": bad_id()}),
+        "admin partner": Form(ADMIN, "/admin/projects/LLL/partners/new",
+                              {"organisation": "Stad Test", "country": "BE", "org_type": "", "city": "",
+                               "contact_name": "", "contact_email": ""},
+                              {"organisation": bad_text(200), "country": not_one_of("BE", "NL"),
+                               "org_type": not_one_of("", *ORG_TYPES), "contact_email": bad_text(254, False),
+                               "contact_name": bad_text(200, False)}),
+        "admin flat rates": Form(ADMIN, f"/admin/projects/LLL/partners/{pom.id}/flat-rates",
+                                 {"office": "10", "travel": "", "staff": ""},
+                                 {"office": bad_amount().filter(str.strip), "travel": bad_amount().filter(str.strip),
+                                  "staff": bad_amount().filter(str.strip)},
+                                 f"/admin/projects/LLL/partners/{pom.id}"),
+        "admin new project": Form(ADMIN, "/admin/projects/new", dict(project, code="FUZZ", efro_ceiling="1.000,00",
+                                                                      cofinancing_rate="50", flexibility_rate="10"),
+                                  {"code": bad_text(20), "name": bad_text(200), "start_date": bad_date(),
+                                   "end_date": bad_date(), "cofinancing_rate": bad_amount().filter(str.strip),
+                                   "efro_ceiling": bad_amount()}),
+        "admin edit project": Form(ADMIN, "/admin/projects/LES/edit", project,
+                                   {"code": bad_text(20), "name": bad_text(200), "programme_name": bad_text(200),
+                                    "eligibility_end": bad_date()}),
+        "admin add period": Form(ADMIN, "/admin/projects/LES/periods",
+                                 {"start_date": "2022-10-01", "end_date": "2022-12-31"},
+                                 {"start_date": bad_date(), "end_date": bad_date()}, "/admin/projects/LES"),
+        "admin edit partner": Form(ADMIN, f"/admin/projects/LLL/partners/{pom.id}",
+                                   {"organisation": "POM West-Vlaanderen", "country": "BE", "city": "Brugge",
+                                    "org_type": "", "contact_name": "", "contact_email": ""},
+                                   {"organisation": bad_text(200), "country": not_one_of("BE", "NL"),
+                                    "contact_email": bad_text(254, False)}),
+        "admin budget": Form(ADMIN, f"/admin/projects/LLL/partners/{pom.id}/budget",
+                             {"reason": "Verschuiving", "approved_on": "2021-01-04"},
+                             {f"c{category(CategoryKind.STAFF, 'LLL').id}_p{period(1, 'LLL').id}":
+                              bad_amount().filter(str.strip),
+                              "reason": bad_text(2000, False), "approved_on": bad_date()}),
+        "admin period": Form(ADMIN, f"/admin/projects/LES/periods/{p6.id}",
+                             {"start_date": p6.start_date.isoformat(), "end_date": p6.end_date.isoformat()},
+                             {"start_date": bad_date(), "end_date": bad_date()}),
+    }
+
+
 def _weight(text: str) -> bool:
     """What the call form takes as a criterion's weight (1 to 100; int() reads "+7" and " 7" too)."""
     try:
@@ -461,11 +514,13 @@ FORM_NAMES = ["login", "new expenditure", "edit expenditure", "withdraw", "corre
               "fund declaration", "fund scores", "fund decision", "fund question", "fund invoice", "fund executed",
               "fund overrun", "fund close", "fund answer", "fund report", "audit", "finding", "audit status",
               "correction", "repayment", "write off",
-              "own password", "second factor at account", "new user",
-
-              "idea registration", "new idea",
+              "own password", "second factor at account", "new user",               "idea registration", "new idea",
               "idea decision", "idea conversion", "new indicator", "indicator target", "indicator assignment",
-              "indicator report", "indicator decision"]
+              "indicator report", "indicator decision",
+
+              "admin role", "admin partner",
+              "admin flat rates", "admin new project", "admin edit project", "admin add period",
+              "admin edit partner", "admin budget", "admin period"]
 
 
 def _check_refused(client, response, before):
@@ -510,10 +565,11 @@ def test_every_form_is_fuzzed(app):
     (only its CSRF token) or as fuzzed on its own."""
     no_fields = {"auth.logout", "claims.submit", "claims.start", "claims.certify", "claims.remove_line",
                  "fund.revoke_link", "fund.renew_link", "audit.run_chain", "accounts.deactivate",
-                 "accounts.reactivate", "accounts.reset_password"}
+                 "accounts.reactivate", "accounts.reset_password",
+                 "admin.revoke"}
     separate = {"documents.upload", "imports.upload",  # their own property tests (files)
                 # codes: a wrong one is audited (the sign-in limits count it), see test_no_hostile_code_...
-                "auth.second_factor", "auth.enrol", "accounts.recovery_codes"}
+                "auth.second_factor", "auth.enrol", "accounts.recovery_codes", "admin.upload_budget"}
     forms = _forms()
     assert list(forms) == FORM_NAMES
     routes = app.url_map.bind("localhost")

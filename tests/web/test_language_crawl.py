@@ -65,6 +65,10 @@ def start_pages(email) -> dict[str, int]:
              f"/projects/LES/partners/{howest}/expenditures/import": 200 if email != AUDITOR else 403}
     if email == PARTNER:
         pages[f"/projects/LES/partners/{howest}/budget"] = 403
+        pages["/admin/projects/LES"] = 404  # the administration: finance officers and auditors reach it by links
+    else:
+        pages["/admin"] = 200
+        pages["/admin/projects/LES/versions/1/diff/2"] = 200  # the demo's project modification
     return pages
 
 

@@ -13,7 +13,6 @@ from ... import formatting
 from ...extensions import db
 from ...i18n import gettext as _
 from ...models import (
-    BudgetLine,
     CategoryKind,
     Claim,
     ClaimCategoryTotal,
@@ -27,6 +26,7 @@ from ...models import (
 )
 from ...models.claim import FINAL_STATES
 from ...money import ZERO, allocate, flat_rate, percent_of, split_fund
+from ..admin.versions import budget_in_force
 from ..expenditures.duplicates import duplicates_of
 
 
@@ -63,6 +63,7 @@ class ClaimFigures:
     parked_amount: Decimal = ZERO  # declared on parked lines (not in the declared or certified figures)
     duplicates: dict[int, list[int]] = field(default_factory=dict)  # expenditure -> the others with its invoice
     fixed: bool = False  # certified: the figures fixed at certification
+    budget_version: int | None = None  # the budget version the claim is checked against (None: no versions)
 
     @property
     def declared(self) -> Decimal:
@@ -147,9 +148,8 @@ def figures(claim: Claim, partner_ids: set[int] | None = None) -> ClaimFigures:
         select(CostCategory.id, CostCategory.name, CostCategory.kind)
         .where(CostCategory.project_id == project.id).order_by(CostCategory.position)))
     kinds = {cid: kind for cid, _name, kind in categories}
-    budget = dict(db.session.execute(
-        select(BudgetLine.category_id, func.sum(BudgetLine.amount)).where(BudgetLine.partner_id == partner.id)
-        .group_by(BudgetLine.category_id)).all())
+    # the budget version in force for the claim's period (project modifications: app/services/admin/)
+    budget, version = budget_in_force(partner, claim.period)
     others = [Claim.partner_id == partner.id, Claim.id != claim.id, Claim.status.in_(FINAL_STATES)]
     if claim.certified_at is not None:  # a certified claim keeps the figures its certifier saw
         others.append(Claim.certified_at < claim.certified_at)
@@ -192,4 +192,5 @@ def figures(claim: Claim, partner_ids: set[int] | None = None) -> ClaimFigures:
         rows=rows, rate=project.cofinancing_rate, flexibility=project.flexibility_rate,
         partner_budget=sum(budget.values(), ZERO), partner_earlier=sum(earlier.values(), ZERO),
         line_count=sum(counts.values()), pending=counts[LineStatus.PENDING], parked=counts[LineStatus.PARKED],
-        parked_amount=parked_amount, duplicates=duplicates, fixed=bool(fixed))
+        parked_amount=parked_amount, duplicates=duplicates, fixed=bool(fixed),
+        budget_version=version.number if version else None)

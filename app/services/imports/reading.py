@@ -123,6 +123,12 @@ def _iter_xlsx(data: bytes) -> Iterator[tuple[int, tuple]]:
         workbook.close()
 
 
+def xlsx_rows(data: bytes) -> Iterator[tuple[int, tuple]]:
+    """The rows (number, values) of the first sheet of an XLSX, after the zip and format checks of the
+    expenditure import (for other uploads of a table, such as a partner's budget)."""
+    return _iter_xlsx(data)
+
+
 def _iter_csv(data: bytes) -> Iterator[tuple[int, tuple]]:
     if data[:4] == b"PK\x03\x04" or data[:4] == b"\xd0\xcf\x11\xe0":
         raise ImportRejected(_("This is an Excel file named .csv. Name it .xlsx, or save it in Excel as "
