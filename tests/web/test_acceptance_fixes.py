@@ -164,7 +164,8 @@ def test_the_demo_tells_one_story_on_the_projects_dates(app):
         if claim.certified_at:
             assert claim.submitted_at < claim.certified_at and claim.certified_at.date() < claim.paid_at.date()
     years = {ev.occurred_at.year for ev in db.session.scalars(select(AuditEvent))}
-    # LES's claims and fund in 2019-2020; the modification of March 2021 and LLL's indicator reports follow its periods into 2022 (demo_indicators)
+    # LES's claims and fund in 2019-2020, its modification in March 2021; LLL's indicator reports follow its
+    # periods into 2022 (demo_indicators)
     assert {2019, 2020} <= years <= {2019, 2020, 2021, 2022}
 
 
