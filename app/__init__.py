@@ -41,6 +41,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .claims.routes import bp as claims_bp
     from .cli import register_cli
     from .cli_operations import register_operations_cli
+    from .dashboard.routes import bp as dashboard_bp
+    from .dashboard.routes import page as dashboard_page
     from .documents.routes import bp as documents_bp
     from .expenditures.routes import bp as expenditures_bp
     from .fund.public import bp as fund_public_bp
@@ -51,7 +53,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .projects.routes import bp as projects_bp
 
     for blueprint in (auth_bp, projects_bp, expenditures_bp, documents_bp, imports_bp, claims_bp, payments_bp,
-                      fund_bp, fund_public_bp):
+                      fund_bp, fund_public_bp, dashboard_bp):
         app.register_blueprint(blueprint)
     register_cli(app)
     register_operations_cli(app)
@@ -65,8 +67,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     @app.get("/")
     def index():
-        # signed in: your projects; anyone else: the public start page (Cofund, sign in, the open calls)
-        return redirect(url_for("projects.index")) if current_user.is_authenticated else start_page()
+        # signed in: the dashboard of what waits for you; anyone else: the public start page (Cofund, sign in,
+        # the open calls)
+        return dashboard_page() if current_user.is_authenticated else start_page()
 
     @app.after_request
     def security_headers(response):
