@@ -32,7 +32,7 @@ def safe_next(target: str | None) -> str | None:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("projects.index"))
+        return redirect(url_for("index"))
     form = LoginForm()
     if form.validate_on_submit():
         try:
@@ -46,7 +46,7 @@ def login():
             accounts.set_language(Actor(user.id, user.email, request.remote_addr), user, chosen)
         db.session.commit()
         login_user(user)
-        return redirect(safe_next(request.args.get("next")) or url_for("projects.index"))
+        return redirect(safe_next(request.args.get("next")) or url_for("index"))
     return render_template("auth/login.html", form=form)
 
 
