@@ -99,11 +99,11 @@ def bar_chart(chart_id: str, title: str, desc: str, labels: Sequence[str], serie
 
 
 def line_chart(chart_id: str, title: str, desc: str, labels: Sequence[str], series: Sequence[Series],
-               tick: Callable[[Decimal], str], width: int = 420, height: int = 240) -> Markup:
+               tick: Callable[[Decimal], str], axis: str = "", width: int = 420, height: int = 250) -> Markup:
     """Lines over the labels (reporting periods), one per series, each point marked (the marks differ per
     series: circle, square, diamond), on one scale from zero."""
     legend, legend_h = _legend(series, 4, width)
-    left, right, bottom = 64, 14, 28
+    left, right, bottom = 64, 14, 40
     top = 4 + legend_h + 10
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = _nice_max(max((v for s in series for v in s.values), default=Decimal(0)))
@@ -119,9 +119,9 @@ def line_chart(chart_id: str, title: str, desc: str, labels: Sequence[str], seri
         return left + (plot_w * k / (n - 1) if n > 1 else plot_w / 2)
 
     for k, label in enumerate(labels):
-        anchor = "middle" if n == 1 or 0 < k < n - 1 else "start" if k == 0 else "end"
-        parts.append(_text(x_of(k) + (-4 if anchor == "start" else 4 if anchor == "end" else 0), height - 8, label,
-                           11, anchor, "#4a5563"))
+        parts.append(_text(x_of(k), height - bottom + 16, label, 11, "middle", "#4a5563"))
+    if axis:
+        parts.append(_text(left + plot_w / 2, height - 6, axis, 11, "middle", "#4a5563"))
     for i, s in enumerate(series):
         colour = COLOURS[i % 4]
         points = [(x_of(k), top + plot_h - float(plot_h * (min(v, peak) / peak))) for k, v in enumerate(s.values)]

@@ -47,10 +47,10 @@ def chart_set(board: service.Dashboard) -> dict[str, Markup]:
         "chart-over-time", _("Absorption over time"),
         _("Running totals per reporting period in euros: budget, declared and certified; the table below gives "
           "the figures."),
-        [c.label for c in board.over_time],
+        [str(c.number) for c in board.over_time],
         [charts.Series(_("Budget"), [c.budget for c in board.over_time]),
          charts.Series(_("Declared"), [c.declared for c in board.over_time]),
-         charts.Series(_("Certified"), [c.certified for c in board.over_time])], _tick)
+         charts.Series(_("Certified"), [c.certified for c in board.over_time])], _tick, axis=_("Reporting period"))
     return found
 
 

@@ -106,6 +106,7 @@ class Cumulative:
     """Budget, declared and certified summed up to and including each reporting period."""
 
     period_id: int
+    number: int
     label: str
     budget: Decimal
     declared: Decimal
@@ -119,5 +120,5 @@ def cumulative(periods, data: Breakdown) -> list[Cumulative]:
         amounts = data.by_period.get(period.id, Amounts())
         budget, declared, certified = budget + amounts.budget, declared + amounts.declared, \
             certified + amounts.certified
-        rows.append(Cumulative(period.id, period.label, budget, declared, certified))
+        rows.append(Cumulative(period.id, period.number, period.label, budget, declared, certified))
     return rows
