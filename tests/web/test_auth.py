@@ -74,10 +74,10 @@ def test_logout_needs_post_with_csrf_and_is_audited(client):
 
 @pytest.mark.parametrize("next_url, expected", [
     ("/projects/LES", "/projects/LES"),
-    ("https://evil.example/", "/projects"),
-    ("//evil.example/x", "/projects"),
-    ("/\\evil.example", "/projects"),
-    ("javascript:alert(1)", "/projects"),
+    ("https://evil.example/", "/"),  # elsewhere: the dashboard
+    ("//evil.example/x", "/"),
+    ("/\\evil.example", "/"),
+    ("javascript:alert(1)", "/"),
 ])
 def test_next_redirect_stays_on_this_site(client, next_url, expected):
     page = client.get("/login")
