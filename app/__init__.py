@@ -48,6 +48,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .cli import register_cli
     from .cli_operations import register_operations_cli
     from .corrections.routes import bp as corrections_bp
+    from .dashboard.routes import bp as dashboard_bp
+    from .dashboard.routes import page as dashboard_page
     from .documents.routes import bp as documents_bp
     from .expenditures.routes import bp as expenditures_bp
     from .fund.public import bp as fund_public_bp
@@ -62,7 +64,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     for blueprint in (auth_bp, accounts_bp, projects_bp, expenditures_bp, documents_bp, imports_bp, claims_bp,
                       payments_bp, fund_bp, fund_public_bp, audits_bp, corrections_bp,
-                      ideas_bp, ideas_public_bp, indicators_bp, admin_bp):
+                      ideas_bp, ideas_public_bp, indicators_bp, admin_bp, dashboard_bp):
         app.register_blueprint(blueprint)
     register_cli(app)
     register_operations_cli(app)
@@ -75,8 +77,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     @app.get("/")
     def index():
-        # signed in: your projects; anyone else: the public start page (Cofund, sign in, the open calls)
-        return redirect(url_for("projects.index")) if current_user.is_authenticated else start_page()
+        # signed in: the dashboard of what waits for you; anyone else: the public start page (Cofund, sign in,
+        # the open calls)
+        return dashboard_page() if current_user.is_authenticated else start_page()
 
     app.before_request(account_gates)  # a new password or a second factor first, where one is due
 

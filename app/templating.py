@@ -19,8 +19,10 @@ def _for_current_user(predicate):
 
 
 def register_template_helpers(app: Flask) -> None:
+    from .navigation import breadcrumbs
     from .services.documents import allowed_label
     app.jinja_env.filters.update(formatting.FILTERS)
+    app.jinja_env.globals["breadcrumbs"] = breadcrumbs
     app.jinja_env.globals["allowed_evidence_types"] = allowed_label
     for name in dir(permissions):
         if name.startswith("can_") or name == "sees_all_partners":

@@ -41,7 +41,7 @@ def _finish(user, second_factor: str | None, next_url: str | None):
     accounts.record_login(user, request.remote_addr, second_factor)
     db.session.commit()
     sessions.start(user)
-    return redirect(safe_next(next_url) or url_for("projects.index"))
+    return redirect(safe_next(next_url) or url_for("index"))
 
 
 def _flooded():
@@ -53,7 +53,7 @@ def _flooded():
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("projects.index"))
+        return redirect(url_for("index"))
     if flooded := _flooded():
         return flooded
     form = LoginForm()
@@ -125,7 +125,7 @@ def enrol():
         else:
             _finish(user, "totp", None)
             return render_template("auth/recovery_codes.html", codes=codes,
-                                   next_url=safe_next(state.get("next")) or url_for("projects.index"))
+                                   next_url=safe_next(state.get("next")) or url_for("index"))
     uri = two_factor.provisioning_uri(user.email, secret)
     return render_template("auth/enrol.html", form=form, qr=two_factor.qr_svg(uri),
                            secret=two_factor.grouped(secret), required=True), 401 if form.errors else 200

@@ -10,3 +10,16 @@ document.addEventListener("submit", (event) => {
   const question = event.target.dataset.confirm;
   if (question && !window.confirm(question)) event.preventDefault();
 });
+// The main menu folds behind its button on a narrow screen (without JavaScript it is simply always shown).
+document.addEventListener("DOMContentLoaded", () => {
+  const toggle = document.querySelector(".menu-toggle");
+  const nav = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+  if (!nav) return;
+  document.documentElement.classList.add("js-menu");
+  toggle.hidden = false;
+  toggle.addEventListener("click", () => {
+    const open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", String(open));
+    nav.classList.toggle("open", open);
+  });
+});

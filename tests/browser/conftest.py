@@ -6,11 +6,13 @@ Without it these tests skip, unless COFUND_REQUIRE_BROWSER=1 (as in CI), where t
 import os
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
          "--disable-sync"]
 
@@ -51,9 +53,9 @@ def page(browser, live_server):
 
 
 @pytest.fixture
-def screenshots(tmp_path):
-    """Where screenshots go: COFUND_SCREENSHOTS if set (to look at them), else the test's tmp dir."""
-    target = os.environ.get("COFUND_SCREENSHOTS") or str(tmp_path)
+def screenshots():
+    """Where screenshots go: COFUND_SCREENSHOTS if set, else artifacts/screenshots (kept out of git)."""
+    target = os.environ.get("COFUND_SCREENSHOTS") or str(SCREENSHOTS)
     os.makedirs(target, exist_ok=True)
     return target
 

@@ -10,8 +10,10 @@ pytestmark = pytest.mark.browser
 
 def test_finance_officer_sees_les_overview_and_edits_a_budget_line(page, screenshots):
     log_in(page, "finance@example.org")
+    expect(page.locator("h1")).to_contain_text("Dashboard")  # signing in opens the dashboard
+    page.click("#site-nav >> text=Projecten")
     expect(page.locator("h1")).to_have_text("Projecten")
-    page.click("text=Lerende Euregio Scheldemond")
+    page.click("main >> text=Lerende Euregio Scheldemond")
     expect(page.locator("#project-total")).to_have_text("€\xa02.763.165,00")
     expect(page.locator("#project-efro")).to_have_text("€\xa01.381.582,00")
     expect(page.locator("#budget-by-category tbody tr")).to_have_count(15)

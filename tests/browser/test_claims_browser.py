@@ -78,7 +78,9 @@ def test_partner_submits_finance_verifies_certifies_and_pays(page, screenshots, 
     page.check("[data-check-all]")
     page.click("text=Geselecteerde uitgaven toevoegen")
     expect(page.locator("#claim-declared")).to_have_text("€\xa03.070,00")  # 2,000 + 1,000 + 48.60 + 21.40
-    page.click("text=Declaratie indienen")
+    page.click("summary:has-text('Declaratie indienen')")  # a confirmation step, without JavaScript
+    expect(page.locator(".confirm-step")).to_contain_text("ligt de declaratie vast")
+    page.click("button:has-text('Ja, de declaratie indienen')")
     expect(page.locator("#claim-status")).to_have_text("ingediend")
     claim_url = page.url
     page.click("text=Afmelden")
@@ -102,7 +104,8 @@ def test_partner_submits_finance_verifies_certifies_and_pays(page, screenshots, 
     for supplier in ("NMBS", "De Lijn"):  # the two imported travel lines are fine
         verify_form(supplier).locator("button[value=verify]").click()
         expect(page.locator(".flash-success")).to_have_text("Lijn geverifieerd.")
-    page.click("text=Certificeren")
+    page.click("summary:has-text('Certificeren')")
+    page.click("button:has-text('Ja, de declaratie certificeren')")
     expect(page.locator("#claim-status")).to_have_text("gecertificeerd")
     # the Drukkerij line 2,000 minus 150, the travel lines 70.00; the Xpo line parked
     expect(page.locator("#claim-certified")).to_have_text("€\xa01.920,00")
@@ -112,13 +115,16 @@ def test_partner_submits_finance_verifies_certifies_and_pays(page, screenshots, 
 
     page.goto("/projects/LES/payments")
     page.check("[data-check-all]")
-    page.click("text=Betaalaanvraag maken")
+    page.click("summary:has-text('Betaalaanvraag maken')")
+    page.click("button:has-text('Ja, de betaalaanvraag maken')")
     expect(page.locator("#requested")).to_have_text("€\xa0960,00")
     page.fill("input[name=received_date]", date.today().isoformat())
-    page.click("button:has-text('Ontvangst boeken')")
+    page.click("summary:has-text('Ontvangst boeken')")
+    page.click("button:has-text('Ja, de ontvangst boeken')")
     page.fill("input[name=transfer_date]", date.today().isoformat())
     page.fill("#t_amount", "960,00")
-    page.click("button:has-text('Doorstorting boeken')")
+    page.click("summary:has-text('Doorstorting boeken')")
+    page.click("button:has-text('Ja, de doorstorting boeken')")
     expect(page.locator("#transferred")).to_have_text("€\xa0960,00")
     expect(page.locator("#shares")).to_contain_text("0,00")
     page.screenshot(path=os.path.join(screenshots, "payment.png"), full_page=True)

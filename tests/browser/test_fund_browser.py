@@ -179,7 +179,8 @@ def test_applicant_to_payment_and_register(nl_page, clock, screenshots, tmp_path
     page.locator("form.filters button[type=submit]").click()
     page.check("[data-check-all]")
     page.locator("button:has-text('Geselecteerde uitgaven toevoegen')").click()
-    page.locator("button:has-text('Declaratie indienen')").click()
+    page.locator("summary:has-text('Declaratie indienen')").click()  # the confirmation step
+    page.locator("button:has-text('Ja, de declaratie indienen')").click()
     expect(page.locator("#claim-status")).to_have_text("ingediend")
     claim_url = page.url
     log_out(page)
@@ -192,17 +193,21 @@ def test_applicant_to_payment_and_register(nl_page, clock, screenshots, tmp_path
     for invoice in ("AVT-2020-377", "CB-20-1012", "BW-2020-311"):  # periods 3's small-grants payments
         page.locator(f"#claim-lines tr:has-text('{invoice}') + tr.verify-row form button[value=verify]").click()
         expect(page.locator(".flash-success")).to_have_text("Lijn geverifieerd.")
-    page.locator("button:has-text('Certificeren')").click()
+    page.locator("summary:has-text('Certificeren')").click()  # the confirmation step
+    page.locator("button:has-text('Ja, de declaratie certificeren')").click()
     expect(page.locator("#claim-status")).to_have_text("gecertificeerd")
     page.goto("/projects/LES/payments")
     page.check("[data-check-all]")
-    page.locator("button:has-text('Betaalaanvraag maken')").click()
+    page.locator("summary:has-text('Betaalaanvraag maken')").click()  # the confirmation step
+    page.locator("button:has-text('Ja, de betaalaanvraag maken')").click()
     requested = page.locator("#requested").inner_text()
     page.fill("input[name=received_date]", "2021-04-26")
-    page.locator("button:has-text('Ontvangst boeken')").click()
+    page.locator("summary:has-text('Ontvangst boeken')").click()  # the confirmation step
+    page.locator("button:has-text('Ja, de ontvangst boeken')").click()
     page.fill("input[name=transfer_date]", "2021-04-26")
     page.fill("#t_amount", requested.replace("€", "").strip())
-    page.locator("button:has-text('Doorstorting boeken')").click()
+    page.locator("summary:has-text('Doorstorting boeken')").click()  # the confirmation step
+    page.locator("button:has-text('Ja, de doorstorting boeken')").click()
     page.goto(claim_url)
     expect(page.locator("#claim-status")).to_have_text("betaald")
 

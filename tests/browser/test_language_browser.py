@@ -28,8 +28,10 @@ def test_an_english_browser_switches_to_dutch_and_the_choice_sticks(english_page
     expect(page.locator("h1")).to_have_text("Sign in")
     page.screenshot(path=os.path.join(screenshots, "login-en.png"), full_page=True)
     log_in(page, "finance@example.org")
+    expect(page.locator("h1")).to_contain_text("Dashboard")  # signing in opens the dashboard
+    page.click("#site-nav >> text=Projects")
     expect(page.locator("h1")).to_have_text("Projects")
-    page.click("text=Lerende Euregio Scheldemond")
+    page.click("main >> text=Lerende Euregio Scheldemond")
     expect(page.locator("#project-total")).to_have_text("€2,763,165.00")
 
     page.click("button[value=nl]")

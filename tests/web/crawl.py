@@ -183,7 +183,8 @@ def _pattern(url: str) -> tuple[str, frozenset]:
     return re.sub(r"/\d+", "/N", parts.path), frozenset(k for k, _ in parse_qsl(parts.query))
 
 
-def crawl(client, start: list[str], limit: int = 400):
+def crawl(client, start: list[str], limit: int = 400, per_pattern_limit: int = PER_PATTERN,
+          per_query_limit: int = PER_QUERY_PATTERN):
     """Visit the GET pages reachable from ``start`` (this site only, not files), at most PER_PATTERN per URL
     pattern (PER_QUERY_PATTERN with a query string); yields (url, status, html)."""
     seen, per_pattern = set(), Counter()
@@ -195,7 +196,7 @@ def crawl(client, start: list[str], limit: int = 400):
             continue
         url = parts.path + (f"?{parts.query}" if parts.query else "")
         pattern = _pattern(url)
-        if url in seen or per_pattern[pattern] >= (PER_QUERY_PATTERN if pattern[1] else PER_PATTERN):
+        if url in seen or per_pattern[pattern] >= (per_query_limit if pattern[1] else per_pattern_limit):
             continue
         seen.add(url)
         per_pattern[pattern] += 1

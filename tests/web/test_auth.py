@@ -20,9 +20,9 @@ def test_pages_need_login(client):
     assert response.status_code == 302 and "/login?next=" in response.headers["Location"]
 
 
-def test_successful_login_is_audited_and_opens_the_projects(client):
+def test_successful_login_is_audited_and_opens_the_dashboard(client):
     response = login(client, "finance@example.org")
-    assert response.status_code == 302 and response.headers["Location"] == "/projects"
+    assert response.status_code == 302 and response.headers["Location"] == "/"
     assert "LES" in client.get("/projects").get_data(as_text=True)
     [event] = _events("auth.login")
     assert event.actor == "finance@example.org" and event.user_id is not None and event.ip == "127.0.0.1"
@@ -82,10 +82,10 @@ def test_logout_needs_post_with_csrf_and_is_audited(client):
 
 @pytest.mark.parametrize("next_url, expected", [
     ("/projects/LES", "/projects/LES"),
-    ("https://evil.example/", "/projects"),
-    ("//evil.example/x", "/projects"),
-    ("/\\evil.example", "/projects"),
-    ("javascript:alert(1)", "/projects"),
+    ("https://evil.example/", "/"),  # elsewhere: the dashboard
+    ("//evil.example/x", "/"),
+    ("/\\evil.example", "/"),
+    ("javascript:alert(1)", "/"),
 ])
 def test_next_redirect_stays_on_this_site(client, next_url, expected):
     """Also across the second factor: the finance officer gives a code before going on."""

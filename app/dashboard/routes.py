@@ -1,0 +1,76 @@
+"""The dashboard at ``/`` for a signed-in user: per project (``?project=CODE``, else the first), what waits
+for each of the user's roles there, with charts drawn on the server (app/charts.py). The anonymous start page
+stays at ``/`` for visitors who are not signed in (app/fund/public.py)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from .. import charts, formatting
+from ..i18n import gettext as _
+from ..services import dashboard as service
+from ..services import setup
+from ..services.dashboard.figures import Amounts
+
+bp = Blueprint("dashboard", __name__)
+
+
+def _tick(value: Decimal) -> str:
+    return formatting.number(value)
+
+
+def _series(rows: list[Amounts], measures: tuple[str, ...]) -> list[charts.Series]:
+    names = {"budget": _("Budget"), "declared": _("Declared"), "certified": _("Certified"), "paid": _("Paid")}
+    return [charts.Series(names[m], [getattr(r, m) for r in rows]) for m in measures]
+
+
+def chart_set(board: service.Dashboard) -> dict[str, Markup]:
+    """The dashboard's charts: per partner (finance officers, auditors and admins: every partner), per cost
+    category, and absorption over the reporting periods."""
+    measures = ("budget", "declared", "certified", "paid")
+    found = {}
+    if board.sees_all:
+        rows = [board.figures.by_partner.get(p.id, Amounts()) for p in board.partners]
+        found["partners"] = charts.bar_chart(
+            "chart-partners", _("Budget, declared, certified and paid per partner"),
+            _("Horizontal bars in euros, four per partner; the table below gives the figures."),
+            [p.label for p in board.partners], _series(rows, measures), _tick)
+    rows = [board.figures.by_category.get(c.id, Amounts()) for c in board.categories]
+    found["categories"] = charts.bar_chart(
+        "chart-categories", _("Budget, declared, certified and paid per cost category"),
+        _("Horizontal bars in euros, four per cost category; the table below gives the figures."),
+        [c.label for c in board.categories], _series(rows, measures), _tick)
+    found["over_time"] = charts.line_chart(
+        "chart-over-time", _("Absorption over time"),
+        _("Running totals per reporting period in euros: budget, declared and certified; the table below gives "
+          "the figures."),
+        [str(c.number) for c in board.over_time],
+        [charts.Series(_("Budget"), [c.budget for c in board.over_time]),
+         charts.Series(_("Declared"), [c.declared for c in board.over_time]),
+         charts.Series(_("Certified"), [c.certified for c in board.over_time])], _tick, axis=_("Reporting period"))
+    return found
+
+
+@bp.app_template_filter("dashboard_row")
+def dashboard_row(item, by: dict) -> tuple[str, Amounts]:
+    """A partner or cost category with its amounts, for a chart's table."""
+    return item.label, by.get(item.id, Amounts())
+
+
+@bp.app_template_filter("dashboard_period_row")
+def dashboard_period_row(row) -> tuple[str, object]:
+    return row.label, row
+
+
+@login_required
+def page():
+    """Served at ``/`` (the app's ``index``) for a signed-in user."""
+    projects = setup.projects_of(current_user)
+    code = request.args.get("project", "")
+    project = next((p for p, _roles in projects if p.code == code), projects[0][0] if projects else None)
+    board = service.dashboard(current_user, project) if project else None
+    return render_template("dashboard/index.html", projects=projects, project=project, board=board,
+                           charts=chart_set(board) if board else {})

@@ -1,0 +1,124 @@
+"""Budget, declared, certified and paid amounts of a project, per partner, cost category and reporting period,
+read with a fixed number of grouped SQL queries (whatever the number of partners, claims or lines).
+
+- budget: the budget lines;
+- declared: what submitted claims declare (lines of claims submitted or in verification; the category totals,
+  flat rates included, of certified claims);
+- certified: the certified category totals of certified claims (also those in a payment request, and paid);
+- paid: the certified totals of claims whose EFRO has been paid.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from ...extensions import db
+from ...models import (
+    BudgetLine,
+    Claim,
+    ClaimCategoryTotal,
+    ClaimLine,
+    ClaimStatus,
+    Expenditure,
+    Partner,
+    Project,
+)
+from ...models.claim import FINAL_STATES
+from ...money import ZERO
+
+OPEN_STATES = (ClaimStatus.SUBMITTED, ClaimStatus.IN_VERIFICATION)
+MEASURES = ("budget", "declared", "certified", "paid")
+
+
+@dataclass
+class Amounts:
+    budget: Decimal = ZERO
+    declared: Decimal = ZERO
+    certified: Decimal = ZERO
+    paid: Decimal = ZERO
+
+    def add(self, measure: str, amount: Decimal | None) -> None:
+        setattr(self, measure, getattr(self, measure) + (amount or ZERO))
+
+    @property
+    def absorption(self) -> Decimal | None:
+        """Certified as a share of the budget (0..1+), None without a budget."""
+        return self.certified / self.budget if self.budget else None
+
+
+@dataclass
+class Breakdown:
+    """Amounts per partner, per category, per period (each summed over the others) and in total."""
+
+    by_partner: dict[int, Amounts] = field(default_factory=lambda: defaultdict(Amounts))
+    by_category: dict[int, Amounts] = field(default_factory=lambda: defaultdict(Amounts))
+    by_period: dict[int, Amounts] = field(default_factory=lambda: defaultdict(Amounts))
+    total: Amounts = field(default_factory=Amounts)
+
+    def add(self, measure: str, partner_id: int, category_id: int, period_id: int, amount: Decimal | None) -> None:
+        for target in (self.by_partner[partner_id], self.by_category[category_id], self.by_period[period_id],
+                       self.total):
+            target.add(measure, amount)
+
+
+def breakdown(project: Project, partner_ids: set[int] | None) -> Breakdown:
+    """The four measures of the project, or of these partners only (a partner user's scope). Four queries."""
+    result = Breakdown()
+
+    def scope(column):
+        return [column.in_(partner_ids)] if partner_ids is not None else []
+
+    budget = (select(BudgetLine.partner_id, BudgetLine.category_id, BudgetLine.period_id,
+                     db.func.sum(BudgetLine.amount))
+              .join(Partner, BudgetLine.partner_id == Partner.id)
+              .where(Partner.project_id == project.id, *scope(BudgetLine.partner_id))
+              .group_by(BudgetLine.partner_id, BudgetLine.category_id, BudgetLine.period_id))
+    for partner_id, category_id, period_id, amount in db.session.execute(budget):
+        result.add("budget", partner_id, category_id, period_id, amount)
+
+    open_lines = (select(Claim.partner_id, Expenditure.category_id, Claim.period_id,
+                         db.func.sum(ClaimLine.declared_amount))
+                  .join(ClaimLine, ClaimLine.claim_id == Claim.id)
+                  .join(Expenditure, ClaimLine.expenditure_id == Expenditure.id)
+                  .where(Claim.project_id == project.id, Claim.status.in_(OPEN_STATES), *scope(Claim.partner_id))
+                  .group_by(Claim.partner_id, Expenditure.category_id, Claim.period_id))
+    for partner_id, category_id, period_id, amount in db.session.execute(open_lines):
+        result.add("declared", partner_id, category_id, period_id, amount)
+
+    final = (select(Claim.partner_id, ClaimCategoryTotal.category_id, Claim.period_id, Claim.status,
+                    db.func.sum(ClaimCategoryTotal.declared), db.func.sum(ClaimCategoryTotal.certified))
+             .join(ClaimCategoryTotal, ClaimCategoryTotal.claim_id == Claim.id)
+             .where(Claim.project_id == project.id, Claim.status.in_(FINAL_STATES), *scope(Claim.partner_id))
+             .group_by(Claim.partner_id, ClaimCategoryTotal.category_id, Claim.period_id, Claim.status))
+    for partner_id, category_id, period_id, status, declared, certified in db.session.execute(final):
+        result.add("declared", partner_id, category_id, period_id, declared)
+        result.add("certified", partner_id, category_id, period_id, certified)
+        if status is ClaimStatus.PAID:
+            result.add("paid", partner_id, category_id, period_id, certified)
+    return result
+
+
+@dataclass
+class Cumulative:
+    """Budget, declared and certified summed up to and including each reporting period."""
+
+    period_id: int
+    number: int
+    label: str
+    budget: Decimal
+    declared: Decimal
+    certified: Decimal
+
+
+def cumulative(periods, data: Breakdown) -> list[Cumulative]:
+    """Absorption over time: per reporting period (in order), the running totals."""
+    rows, budget, declared, certified = [], ZERO, ZERO, ZERO
+    for period in periods:
+        amounts = data.by_period.get(period.id, Amounts())
+        budget, declared, certified = budget + amounts.budget, declared + amounts.declared, \
+            certified + amounts.certified
+        rows.append(Cumulative(period.id, period.number, period.label, budget, declared, certified))
+    return rows
