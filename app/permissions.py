@@ -316,3 +316,25 @@ def can_pay_fund_actions(user: User, project: Project) -> bool:
     from .models.fund import Fund
     fund = db.session.scalar(select(Fund).where(Fund.project_id == project.id))
     return fund is not None and is_managing_partner_user(user, fund)
+
+
+def can_manage_funding(user: User, project: Project) -> bool:
+    """Set the project's funding sources and their rates: an admin of the project."""
+    return Role.ADMIN in roles(user, project)
+
+
+def can_read_funding(user: User, project: Project) -> bool:
+    """Read the funding sources page: admins, finance officers and auditors of the project."""
+    return bool(roles(user, project) & READ_ALL)
+
+
+def portfolio_project_ids(user: User | None) -> set[int]:
+    """The projects in the user's portfolio overview: those where the user is admin, finance officer or
+    auditor (a partner user has no portfolio)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    return {m.project_id for m in user.memberships if m.role in READ_ALL}
+
+
+def can_see_portfolio(user: User | None) -> bool:
+    return bool(portfolio_project_ids(user))

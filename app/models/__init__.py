@@ -19,6 +19,7 @@ from .expenditure import (
     duplicate_key,
 )
 from .export import ExportJob
+from .funding import ClaimFundingShare, ProjectFundingSource
 from .fund import (
     ActionStatus,
     CostType,
@@ -61,5 +62,5 @@ __all__ = [
     "Document", "Expenditure", "ExpenditureDocument", "ExpenditureImport", "ExpenditureStatus", "duplicate_key",
     "ActionStatus", "CostType", "Fund", "FundAction", "FundCall", "FundCounterpart", "FundCriterion",
     "FundDeclaration", "FundEstimate", "FundMessage", "FundOverrun", "FundReportDocument", "FundScore", "OrgType",
-    "ReportKind", "ExportJob",
+    "ReportKind", "ExportJob", "ClaimFundingShare", "ProjectFundingSource",
 ]

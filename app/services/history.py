@@ -125,7 +125,7 @@ def action_labels() -> dict[str, str]:
         "payment.requested": _("payment request made"), "payment.received": _("payment received"),
         "payment.transferred": _("share transferred"), "user.language_set": _("language chosen"),
         "statement.downloaded": _("statement downloaded"),
-        **setup_history.labels(), **fund_history.labels(),
+        **setup_history.labels(), **fund_history.labels(), **funding_history.labels(),
     }
 
 
@@ -350,6 +350,8 @@ def of_object(project_id: int, object_type: str, object_id) -> list[Entry]:
 # helpers above, hence imported last).
 from . import setup_history  # noqa: E402
 from .fund import history as fund_history  # noqa: E402
+from .funding import history as funding_history  # noqa: E402
 
 DESCRIBERS.update(setup_history.DESCRIBERS)
 DESCRIBERS.update(fund_history.DESCRIBERS)
+DESCRIBERS.update(funding_history.DESCRIBERS)

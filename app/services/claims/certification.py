@@ -1,5 +1,6 @@
 """Certification of a verified claim: the certified amounts per category fixed (flat rates included), the
-EFRO share split on the claim's certified total and allocated over the categories."""
+fund share split on the claim's certified total over the project's own funding sources at their rates, and
+allocated over the categories."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -12,6 +13,7 @@ from ...i18n import ngettext
 from ...models import (
     Claim,
     ClaimCategoryTotal,
+    ClaimFundingShare,
     ClaimLine,
     Expenditure,
     ExpenditureStatus,
@@ -20,8 +22,9 @@ from ...models import (
 )
 from ...models.claim import FINAL_STATES
 from ...models.types import utcnow
-from ...money import ZERO, split_fund
+from ...money import ZERO, split_sources
 from .. import audit
+from ..funding.sources import certified_by_source, sources_of
 from ..audit import Actor
 from .figures import efro_allocation, figures
 from .verification import require_verifier
@@ -62,7 +65,9 @@ def certify(actor: Actor, user: User, claim: Claim) -> Claim:
     project = claim.partner.project
     rows = [row for row in fig.rows if row.certified or row.declared]
     certified_total = sum((row.certified for row in rows), ZERO)
-    efro_total, contribution_total = split_fund(certified_total, project.cofinancing_rate)
+    sources = sources_of(project)
+    shares, contribution_total = split_sources(certified_total, [s.rate for s in sources])
+    efro_total = sum(shares, ZERO)
     certified_before = db.session.scalar(
         select(func.coalesce(func.sum(Claim.efro_total), ZERO))
         .where(Claim.project_id == project.id, Claim.status.in_(FINAL_STATES))) or ZERO
@@ -70,12 +75,21 @@ def certify(actor: Actor, user: User, claim: Claim) -> Claim:
         raise DomainError(_("Certification refused: the project's certified ERDF would become %(total)s, more "
                             "than the approved %(ceiling)s.", total=formatting.money(certified_before + efro_total),
                             ceiling=formatting.money(project.efro_ceiling)))
+    used = certified_by_source(project)
+    for source, share in zip(sources, shares, strict=True):
+        if used.get(source.id, ZERO) + share > source.ceiling:
+            raise DomainError(_("Certification refused: the certified share of %(source)s would become "
+                                "%(total)s, more than the approved %(ceiling)s.", source=source.label,
+                                total=formatting.money(used.get(source.id, ZERO) + share),
+                                ceiling=formatting.money(source.ceiling)))
     totals = [ClaimCategoryTotal(claim_id=claim.id, category_id=row.category_id, flat_rate=row.flat_rate is not None,
                                  declared=row.declared, certified=row.certified, efro=efro,
                                  contribution=row.certified - efro)
               for row, efro in zip(rows, efro_allocation(rows, efro_total), strict=True)]
     before, _after = transition(claim, "certify")
     db.session.add_all(totals)
+    db.session.add_all(ClaimFundingShare(claim_id=claim.id, source_id=source.id, amount=share)
+                       for source, share in zip(sources, shares, strict=True))
     claim.certified_total, claim.efro_total, claim.contribution_total = (certified_total, efro_total,
                                                                          contribution_total)
     claim.certified_by_id, claim.certified_at = user.id, utcnow()
@@ -83,6 +97,7 @@ def certify(actor: Actor, user: User, claim: Claim) -> Claim:
     record(actor, user, claim, "claim.certified", before={"status": before}, after={
         "status": claim.status, "certified": claim.certified_total, "efro": claim.efro_total,
         "contribution": claim.contribution_total,
+        "sources": {source.name: share for source, share in zip(sources, shares, strict=True)},
         "categories": {t.category_id: {"declared": t.declared, "certified": t.certified, "efro": t.efro,
                                        "contribution": t.contribution, "flat_rate": t.flat_rate}
                        for t in totals}})
