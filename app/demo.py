@@ -142,7 +142,6 @@ def _seed_setup() -> dict:
                         date(2022, 9, 30), 6, LES_TOTAL, LES_EFRO, LES_PARTNERS)
     from .demo_portfolio import seed_portfolio_setup  # LLL, ICT and OOST with their own funding sources
     portfolio = seed_portfolio_setup(actor)
-    ll = portfolio["LLL"]
 
     def partner_of(project, org_name):
         return db.session.scalar(select(Partner).join(Organisation).where(
@@ -153,7 +152,8 @@ def _seed_setup() -> dict:
          + [(p, Role.FINANCE, None) for p in portfolio.values()]),
         ("auditor@example.org", "Aude Auditor", [(les, Role.AUDITOR, None)]
          + [(p, Role.AUDITOR, None) for p in portfolio.values()]),
-        ("admin@example.org", "Adam Beheer", [(les, Role.ADMIN, None)] + [(p, Role.ADMIN, None) for p in portfolio.values()]),
+        ("admin@example.org", "Adam Beheer", [(les, Role.ADMIN, None)]
+         + [(p, Role.ADMIN, None) for p in portfolio.values()]),
         ("partner.howest@example.org", "Hanne Howest", [(les, Role.PARTNER, partner_of(les, "Howest"))]),
         ("partner.odisee@example.org", "Otto Odisee", [(les, Role.PARTNER, partner_of(les, "Odisee"))]),
         ("partner.tuawest@example.org", "Tine TUA West", [(les, Role.PARTNER, partner_of(les, "TUA West"))]),

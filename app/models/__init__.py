@@ -19,7 +19,6 @@ from .expenditure import (
     duplicate_key,
 )
 from .export import ExportJob
-from .funding import ClaimFundingShare, ProjectFundingSource
 from .fund import (
     ActionStatus,
     CostType,
@@ -37,6 +36,7 @@ from .fund import (
     OrgType,
     ReportKind,
 )
+from .funding import ClaimFundingShare, ProjectFundingSource
 from .org import Membership, Organisation, Role, User
 from .project import (
     DEFAULT_CATEGORIES,

@@ -76,6 +76,7 @@ class ClaimInfo:
     contribution: Decimal
     parked_amount: Decimal = ZERO
     line_count: int = 0
+    fund_name: str | None = None  # the project's funding sources by name; None: EFRO alone
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +227,7 @@ class FinancialReport:
     efro_ceiling: Decimal
     partners: list[FinancialRow]  # one per partner, category None
     details: list[FinancialRow]  # per partner and category
+    fund_name: str | None = None  # the project's funding sources by name; None: EFRO alone
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,7 @@ from app.models import (
     Organisation,
     Programme,
     Project,
+    ProjectFundingSource,
     User,
 )
 from app.models.project import is_default_name
@@ -61,7 +62,8 @@ VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
 # templates, statements (a claim's, made and audited on download; an export's file and its progress as JSON),
 # the stylesheet and script.
 NOT_PAGES = re.compile(r"/documents/\d+$|/fund/actions/\d+/report/\d+$|/import-template\.|^/static/"
-                       r"|/claims/\d+/(claim-statement|certificate)\.(xlsx|pdf)$|/exports/\w+/(file|status)$")
+                       r"|/claims/\d+/(claim-statement|certificate)\.(xlsx|pdf)$|/exports/\w+/(file|status)$"
+                       r"|^/portfolio/portfolio\.(xlsx|pdf)$")
 # Pages visited per URL pattern (ids replaced): every expenditure, claim and partner of the demo; of the
 # same page with other query values (a budget form for each cell) a few.
 PER_PATTERN, PER_QUERY_PATTERN = 40, 3
@@ -131,6 +133,8 @@ def data_strings() -> list[str]:
     for column in columns:
         found.update(v for v in db.session.scalars(select(column).distinct()) if v)
     found.update(db.session.scalars(select(FundingSource.name).where(FundingSource.kind != FundingKind.EFRO)))
+    found.update(db.session.scalars(select(ProjectFundingSource.name).where(  # a project's own funding sources
+        ProjectFundingSource.name != FundingSource.EFRO_NAME)))
     # who acted without an account, as the audit trail keeps it (a command's name, an e-mail address typed at a
     # failed sign-in); not the actors the trail names in words (the applicant), whose words are judged
     found.update(set(db.session.scalars(select(AuditEvent.actor).where(AuditEvent.user_id.is_(None)).distinct()))

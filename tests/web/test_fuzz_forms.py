@@ -31,8 +31,11 @@ from app.models import (
     LineStatus,
     OrgType,
     PaymentRequest,
+    Project,
+    ProjectFundingSource,
 )
 from app.models.types import clock_at
+from app.money import MoneyError, parse_percent
 from app.services import history
 from app.services.fund import public as fund_links
 from app.services.statements.trail import OBJECT_TYPES
@@ -49,6 +52,7 @@ from tests.hostile import (
     messages,
     not_one_of,
     row_counts,
+    too_long,
     with_nul,
 )
 
@@ -162,7 +166,26 @@ def _forms() -> dict[str, Form]:
                          {"language": not_one_of("nl", "en")}, "/projects"),
         **_statement_forms(),
         **_fund_forms(),
+        **_funding_forms(),
     }
+
+
+def _rate_ok(text: str) -> bool:
+    try:
+        return parse_percent(text) > 0
+    except (MoneyError, ValueError):
+        return False
+
+
+def _funding_forms() -> dict[str, Form]:
+    """A project's funding sources (LLL: the province at 100%), set by the admin."""
+    source = db.session.scalar(select(ProjectFundingSource).join(Project).where(Project.code == "LLL"))
+    return {"funding sources": Form("admin@example.org", "/projects/LLL/funding", {
+        "source_id": str(source.id), "name": "Provincie West-Vlaanderen", "kind": "other_public", "rate": "100",
+        "ceiling": "640.000,00"}, {
+        "source_id": bad_id(), "name": st.one_of(with_nul(), too_long(200)),
+        "kind": not_one_of("efro", "other_public"), "rate": st.one_of(with_nul(5), st.text(max_size=12).filter(
+            lambda s: not _rate_ok(s))), "ceiling": bad_amount()})}
 
 
 def _not_an_id(text: str) -> bool:
@@ -321,7 +344,7 @@ FORM_NAMES = ["login", "new expenditure", "edit expenditure", "withdraw", "corre
               "claim lines", "verify line", "return claim", "payment request", "payment received", "transfer",
               "language", "export trail", "export report", "fund setup", "fund call", "fund application",
               "fund declaration", "fund scores", "fund decision", "fund question", "fund invoice", "fund executed",
-              "fund overrun", "fund close", "fund answer", "fund report"]
+              "fund overrun", "fund close", "fund answer", "fund report", "funding sources"]
 
 
 def _check_refused(client, response, before):

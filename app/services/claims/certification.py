@@ -24,8 +24,8 @@ from ...models.claim import FINAL_STATES
 from ...models.types import utcnow
 from ...money import ZERO, split_sources
 from .. import audit
-from ..funding.sources import certified_by_source, sources_of
 from ..audit import Actor
+from ..funding.sources import certified_by_source, sources_of
 from .figures import efro_allocation, figures
 from .verification import require_verifier
 from .workflow import record, require_state, transition

@@ -81,7 +81,8 @@ def _live_declared(ids: list[int], end) -> dict[int, Decimal]:
     result: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for project_id, partner_id, declared in claims.values():
         flat = flat_rate_amounts(partners[partner_id], declared, kinds[project_id])
-        result[project_id] += sum((v for cid, v in declared.items() if cid not in flat), ZERO) + sum(flat.values(), ZERO)
+        real = sum((v for cid, v in declared.items() if cid not in flat), ZERO)
+        result[project_id] += real + sum(flat.values(), ZERO)
     return result
 
 

@@ -167,3 +167,12 @@ def claim_shares(claim) -> list[Share]:
     if len(rows) < 2:
         return []
     return [Share(source.label, source.rate, amount) for source, amount in rows]
+
+
+def statement_fund_name(project: Project) -> str | None:
+    """The name statements give the project's funding: None where EFRO alone funds it (the statements name
+    EFRO in their own words), else the sources' names as they were entered."""
+    sources = sources_of(project)
+    if len(sources) == 1 and sources[0].kind is FundingKind.EFRO and sources[0].name == FundingSource.EFRO_NAME:
+        return None
+    return " + ".join(s.name for s in sources)
