@@ -149,8 +149,7 @@ def save_funding(code):
 def fund_name(project) -> str:
     """The project's funding sources as one name ('EFRO'; 'Ministerie van OCW + Provincie Zeeland'), once
     per request and project."""
-    from flask import g
-    names = g.setdefault("fund_names", {})
+    names = request.environ.setdefault("cofund.fund_names", {})  # this request's (g outlives it in tests)
     if project.id not in names:
         names[project.id] = fund_label(sources_of(project))
     return names[project.id]
