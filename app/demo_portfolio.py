@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from .demo import _at, _seed_project
+from .demo import _at, _invoice_pdf, _seed_project
 from .extensions import db
 from .models import (
     CategoryKind,
@@ -163,7 +163,7 @@ def seed_portfolio_history() -> None:
 
 def _history(project: Project, claims_spec, paid, days) -> None:
     from .models import ErrorType
-    from .services import claims, expenditures, payments
+    from .services import claims, documents, expenditures, payments
     from .services.expenditures import ExpenditureData
 
     finance = db.session.scalar(select(User).where(User.email == "finance@example.org"))
@@ -189,6 +189,9 @@ def _history(project: Project, claims_spec, paid, days) -> None:
                     description=description, gross_amount=gross, vat_amount=vat, vat_recoverable=recoverable,
                     declared_amount=gross - vat if vat else gross,
                     internal_ref=f"{project.code}-{period_no}-{n:03d}")))
+            for exp in exps:
+                documents.attach(who, user, exp, [(f"factuur {exp.invoice_number}.pdf".replace("/", "-"),
+                                                   _invoice_pdf(exp))])
             claim = claims.create_claim(who, user, partner, periods[period_no].id)
             claims.add_lines(who, user, claim, [e.id for e in exps])
             claims.submit(who, user, claim)
