@@ -77,6 +77,7 @@ class ClaimInfo:
     parked_amount: Decimal = ZERO
     line_count: int = 0
     fund_name: str | None = None  # the project's funding sources by name; None: EFRO alone
+    shares: tuple[tuple[str, Decimal, Decimal], ...] = ()  # (source, rate %, share) where there are several
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,6 +65,7 @@ def _claim_figures(claim: ClaimInfo, lang: str) -> list[tuple[str, str]]:
     rows = [(efro_label("EFRO co-financing rate", f, lang), formatting.percent(claim.rate, lang)),
             (_("Declared (cost categories, flat rates included)"), m(claim.declared, lang)),
             (_("Certified"), m(claim.certified, lang)), (efro_label("EFRO share", f, lang), m(claim.efro, lang)),
+            *((f"{name} ({formatting.percent(rate, lang)})", m(amount, lang)) for name, rate, amount in claim.shares),
             (_("Own contribution"), m(claim.contribution, lang))]
     if claim.parked_amount:
         rows.insert(2, (_("Parked (not in the figures)"), m(claim.parked_amount, lang)))

@@ -78,6 +78,7 @@ def _claim_figures(claim: ClaimInfo, lang: str) -> list[tuple[str, object, str]]
         (_("Declared (cost categories, flat rates included)"), claim.declared, "money"),
         (_("Certified"), claim.certified, "money"),
         (efro_label("EFRO share", claim.fund_name, lang), claim.efro, "money"),
+        *((f"{name} ({formatting.percent(rate, lang)})", amount, "money") for name, rate, amount in claim.shares),
         (_("Own contribution"), claim.contribution, "money"),
     ]
     if claim.parked_amount:

@@ -170,3 +170,29 @@ def test_les_history_keeps_its_efro_figures(app):
         assert [s.amount for s in shares] == [claim.efro_total]
     assert sum(certified_by_source(les).values()) == db.session.scalar(
         select(func.sum(Claim.efro_total)).where(Claim.project_id == les.id))
+
+
+@pytest.mark.demo_history
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_statements_name_the_projects_sources_and_their_shares_add_up(app, lang):
+    import io
+
+    from openpyxl import load_workbook
+
+    from app.services.statements.produce import Spec, make
+    ict = project("ICT")
+    claim = db.session.scalar(select(Claim).where(Claim.project_id == ict.id, Claim.efro_total.is_not(None))
+                              .order_by(Claim.id))
+    _name, content = make(None, ict, Spec.parse("claim-statement", "xlsx", lang, claim=claim.id), "test")
+    facts = {r[0]: r[1] for r in load_workbook(io.BytesIO(content)).worksheets[0].iter_rows(values_only=True) if r[0]}
+    ocw, zeeland = (Decimal(str(facts[f"{name} ({rate})"])).quantize(Decimal("0.01"))
+                    for name, rate in (("Ministerie van OCW", "50%"), ("Provincie Zeeland", "25%")))
+    assert ocw + zeeland == claim.efro_total and ocw + zeeland + claim.contribution_total == claim.certified_total
+    share = "Aandeel Ministerie van OCW + Provincie Zeeland" if lang == "nl" else \
+        "Share of Ministerie van OCW + Provincie Zeeland"
+    assert Decimal(str(facts[share])).quantize(Decimal("0.01")) == claim.efro_total
+    assert not any("EFRO" in str(k) or "ERDF" in str(k) for k in facts)
+    _name, content = make(None, ict, Spec.parse("financial-report", "xlsx", lang, at="2030-01-01"), "test")
+    header = [c.value for c in next(load_workbook(io.BytesIO(content)).worksheets[1].iter_rows())]
+    assert not any("EFRO" in str(h) or "ERDF" in str(h) for h in header)
+    assert any("Ministerie van OCW + Provincie Zeeland" in str(h) for h in header)
