@@ -60,11 +60,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .imports.routes import bp as imports_bp
     from .indicators.routes import bp as indicators_bp
     from .payments.routes import bp as payments_bp
+    from .portfolio.routes import bp as portfolio_bp
     from .projects.routes import bp as projects_bp
 
     for blueprint in (auth_bp, accounts_bp, projects_bp, expenditures_bp, documents_bp, imports_bp, claims_bp,
                       payments_bp, fund_bp, fund_public_bp, audits_bp, corrections_bp,
-                      ideas_bp, ideas_public_bp, indicators_bp, admin_bp, dashboard_bp):
+                      ideas_bp, ideas_public_bp, indicators_bp, admin_bp, dashboard_bp, portfolio_bp):
         app.register_blueprint(blueprint)
     register_cli(app)
     register_operations_cli(app)

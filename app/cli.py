@@ -17,12 +17,13 @@ from .models import Partner, Project, Role
 def register_cli(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo_command():
-        """Load the LES demo project, partners, budget and demo users (idempotent)."""
+        """Load the demo projects (LES; LLL, ICT and OOST with their own funding), users and history (idempotent)."""
         from .demo import DEMO_PASSWORD, seed_demo
         result = seed_demo()
         db.session.commit()
-        click.echo(_("Demo data present (LES and LLL); %(users)s users created. Demo password: %(password)s "
-                     "(demo only).", users=result["users_created"], password=DEMO_PASSWORD))
+        click.echo(_("Demo data present (%(projects)s); %(users)s users created. Demo password: %(password)s "
+                     "(demo only).", projects="LES, LLL, ICT, OOST", users=result["users_created"],
+                     password=DEMO_PASSWORD))
 
     @app.cli.command("create-user")
     @click.option("--email", required=True)

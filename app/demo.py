@@ -1,4 +1,4 @@
-"""Demo data: the LES project (and a smaller second project of the same office).
+"""Demo data: the LES project (and, in app/demo_portfolio.py, three more projects of the same office).
 
 The partners are LES's real partners; the split of the budget over partners, categories and periods is
 NOT public and is invented here. It sums exactly to the real totals: EUR 2,763,165.00 eligible, of which
@@ -36,6 +36,12 @@ from .services.accounts import create_user, grant_membership
 from .services.audit import Actor
 from .services.two_factor import enrol_known_secret
 
+PORTFOLIO_PARTNER_USERS = [  # email, name, project, partner: one user per demo project's claiming partner
+    ("partner.pom@example.org", "Pieter POM", "LLL", "POM West-Vlaanderen"),
+    ("partner.pbt@example.org", "Bea Bèta Techniek", "ICT", "Platform Bèta Techniek"),
+    ("partner.windesheim@example.org", "Wim Windesheim", "OOST", "Windesheim"),
+]
+
 DEMO_PASSWORD = "cofund-demo-2026"  # nosec B105  # the published demo password (README), for demo data only
 # The published TOTP secret of the demo's finance officer, auditor and admin (README): demo only, like the
 # password. Any authenticator app (or `oathtool --totp -b JBSWY3DPEHPK3PXP`)
@@ -70,14 +76,6 @@ LES_PARTNERS = [
 LES_TOTAL = Decimal("2763165.00")
 LES_EFRO = Decimal("1381582.00")
 
-LL_PARTNERS = [
-    ("Provincie West-Vlaanderen", "BE", "Brugge", 240_000, {S: 55, T: 5, E: 40}, {}, []),
-    ("TUA West", "BE", "Brugge", 180_000, {S: 60, OFF: 9, T: 6, E: 25}, {OFF: (FlatRateBasis.STAFF, 15)}, []),
-    ("Huis van het Leren", "NL", "Terneuzen", 90_000, {S: 70, T: 5, E: 25}, {}, []),
-    ("POM West-Vlaanderen", "BE", "Brugge", 130_000, {S: 50, T: 5, E: 35, Q: 10}, {}, []),
-]
-
-
 def _add_months(d: date, months: int) -> date:
     years, month0 = divmod(d.month - 1 + months, 12)
     return date(d.year + years, month0 + 1, 1)
@@ -97,14 +95,16 @@ def _split(total: Decimal, shares: dict) -> dict:
 
 
 def _seed_project(actor: Actor, prog: Programme, code: str, name: str, start: date, end: date,
-                  periods: int, total: Decimal, efro_ceiling: Decimal, partners_spec: list) -> Project:
-    """The project through the setup service, unless it exists (the seed is idempotent)."""
+                  periods: int, total: Decimal, efro_ceiling: Decimal, partners_spec: list,
+                  rate: Decimal = Decimal("50.00")) -> Project:
+    """The project through the setup service, unless it exists (the seed is idempotent). ``rate``: the
+    fund's share (all sources together) of the eligible cost, percent."""
     project = db.session.scalar(select(Project).where(Project.code == code))
     if project is not None:
         return project
     project = setup.create_project(actor, prog, setup.ProjectData(
         code=code, name=name, start_date=start, end_date=end, eligibility_start=start,
-        eligibility_end=date(end.year, 12, 31), cofinancing_rate=Decimal("50.00"), efro_ceiling=efro_ceiling))
+        eligibility_end=date(end.year, 12, 31), cofinancing_rate=rate, efro_ceiling=efro_ceiling))
     for p_start, p_end in _semesters(start, periods):
         setup.add_period(actor, project, p_start, p_end)
     known = sum(Decimal(spec[3]) for spec in partners_spec if spec[3] is not None)
@@ -117,7 +117,7 @@ def _seed_project(actor: Actor, prog: Programme, code: str, name: str, start: da
             per_period = to_money((amount / periods).quantize(Decimal("1"), ROUND_FLOOR))
             for n in range(1, periods + 1):
                 lines[(kind, n)] = per_period if n < periods else amount - per_period * (periods - 1)
-        # Approved EFRO: 50% rounded down to the euro, as in the subsidy decision.
+        # Approved support: the rate (LES: EFRO 50%) rounded down to the euro, as in the subsidy decision.
         efro = to_money(fund_share(p_total, project.cofinancing_rate).quantize(Decimal("1"), rounding=ROUND_FLOOR))
         setup.set_initial_budget(actor, partner, setup.PartnerBudget(
             lines=lines, efro=efro, other_public=[(n, to_money(a)) for n, a in cofin],
@@ -136,6 +136,8 @@ def seed_demo(history: bool = True) -> dict:
         from .demo_fund import seed_fund
         seed_fund(les)  # the LES Fonds: a fund, two calls, twelve actions (app/demo_fund.py)
         _seed_modification(les)
+        from .demo_portfolio import seed_portfolio_history
+        seed_portfolio_history()  # claims certified and paid in LLL, ICT and OOST (app/demo_portfolio.py)
         from .demo_ideas import seed_ideas
         from .demo_indicators import seed_indicators
         seed_ideas()  # the Limburg idea with its candidates (app/demo_ideas.py)
@@ -148,20 +150,25 @@ def _seed_setup() -> dict:
     programme = setup.programme(actor, "IVLNL-V", "Interreg V Vlaanderen-Nederland 2014-2020")
     les = _seed_project(actor, programme, "LES", "Lerende Euregio Scheldemond", date(2019, 10, 1),
                         date(2022, 9, 30), 6, LES_TOTAL, LES_EFRO, LES_PARTNERS)
-    ll = _seed_project(actor, programme, "LLL", "Levenslang Leren West-Vlaanderen", date(2020, 1, 1),
-                       date(2022, 12, 31), 6, Decimal("640000.00"), Decimal("320000.00"), LL_PARTNERS)
+    from .demo_portfolio import seed_portfolio_setup  # LLL, ICT and OOST with their own funding sources
+    portfolio = seed_portfolio_setup(actor)
 
     def partner_of(project, org_name):
         return db.session.scalar(select(Partner).join(Organisation).where(
             Partner.project_id == project.id, Organisation.name == org_name))
 
     users = [
-        ("finance@example.org", "Fien Financiën", [(les, Role.FINANCE, None), (ll, Role.FINANCE, None)]),
-        ("auditor@example.org", "Aude Auditor", [(les, Role.AUDITOR, None), (ll, Role.AUDITOR, None)]),
-        ("admin@example.org", "Adam Beheer", [(les, Role.ADMIN, None), (ll, Role.ADMIN, None)]),
+        ("finance@example.org", "Fien Financiën", [(les, Role.FINANCE, None)]
+         + [(p, Role.FINANCE, None) for p in portfolio.values()]),
+        ("auditor@example.org", "Aude Auditor", [(les, Role.AUDITOR, None)]
+         + [(p, Role.AUDITOR, None) for p in portfolio.values()]),
+        ("admin@example.org", "Adam Beheer", [(les, Role.ADMIN, None)]
+         + [(p, Role.ADMIN, None) for p in portfolio.values()]),
         ("partner.howest@example.org", "Hanne Howest", [(les, Role.PARTNER, partner_of(les, "Howest"))]),
         ("partner.odisee@example.org", "Otto Odisee", [(les, Role.PARTNER, partner_of(les, "Odisee"))]),
         ("partner.tuawest@example.org", "Tine TUA West", [(les, Role.PARTNER, partner_of(les, "TUA West"))]),
+        *[(email, name, [(portfolio[code], Role.PARTNER, partner_of(portfolio[code], org))])
+          for email, name, code, org in PORTFOLIO_PARTNER_USERS],
     ]
     created_users = 0
     for email, full_name, grants in users:

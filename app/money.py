@@ -146,6 +146,18 @@ def split_fund(total: Decimal, rate_pct: Decimal) -> tuple[Decimal, Decimal]:
     return fund, to_money(total) - fund
 
 
+def split_sources(total: Decimal, rates: list[Decimal]) -> tuple[list[Decimal], Decimal]:
+    """(each source's share, contribution) of ``total`` for funding sources at ``rates`` percent: the fund
+    share is the total times the sum of the rates, cut off to the cent (as :func:`split_fund`), allocated
+    over the sources in proportion to their rates (largest remainder, :func:`allocate`); the contribution
+    is the remainder. The shares and the contribution add up to ``total`` exactly; one source at rate r
+    gives what :func:`split_fund` gives."""
+    if sum(rates, Decimal(0)) > HUNDRED or any(r <= 0 for r in rates):
+        raise ValueError("each rate above 0 and together at most 100%")
+    fund, contribution = split_fund(total, sum(rates, Decimal(0)))
+    return allocate(fund, list(rates)), contribution
+
+
 def allocate(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
     """Split ``total`` over parts in proportion to ``weights`` so that the parts add up to ``total``
     exactly, to the cent: each part rounded down, the cents left over going one by one to the parts with

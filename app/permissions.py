@@ -451,3 +451,25 @@ def require_administration(user: User | None, project: Project | None) -> Projec
     if project is None or not can_see_administration(user, project):
         raise NotFound(_("Project not found."))
     return project
+
+
+def can_manage_funding(user: User, project: Project) -> bool:
+    """Set the project's funding sources and their rates: an admin of the project."""
+    return Role.ADMIN in roles(user, project)
+
+
+def can_read_funding(user: User, project: Project) -> bool:
+    """Read the funding sources page: admins, finance officers and auditors of the project."""
+    return bool(roles(user, project) & READ_ALL)
+
+
+def portfolio_project_ids(user: User | None) -> set[int]:
+    """The projects in the user's portfolio overview: those where the user is admin, finance officer or
+    auditor (a partner user has no portfolio)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    return {m.project_id for m in user.memberships if m.role in READ_ALL}
+
+
+def can_see_portfolio(user: User | None) -> bool:
+    return bool(portfolio_project_ids(user))

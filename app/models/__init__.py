@@ -52,6 +52,7 @@ from .fund import (
     OrgType,
     ReportKind,
 )
+from .funding import ClaimFundingShare, ProjectFundingSource
 from .idea import CandidateRole, CandidateStatus, IdeaCandidate, IdeaStatus, ProjectIdea
 from .indicator import (
     Indicator,
@@ -96,4 +97,5 @@ __all__ = [
     "Indicator", "IndicatorAssignment", "IndicatorKind", "IndicatorReport", "IndicatorReportDocument",
     "IndicatorSource", "IndicatorTarget", "ReportStatus",
     "BudgetVersion", "BudgetVersionFunding", "BudgetVersionLine",
+    "ClaimFundingShare", "ProjectFundingSource",
 ]

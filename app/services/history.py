@@ -129,6 +129,7 @@ def action_labels() -> dict[str, str]:
         "audit.finding_added": _("finding recorded"), "correction.booked": _("financial correction booked"),
         "recovery.opened": _("recovery opened"), "recovery.settled": _("recovery settled"),
         **setup_history.labels(), **fund_history.labels(), **account_history.labels(), **indicator_history.labels(),
+        **funding_history.labels(),
     }
 
 
@@ -353,6 +354,7 @@ def of_object(project_id: int, object_type: str, object_id) -> list[Entry]:
 # helpers above, hence imported last).
 from . import account_history, setup_history  # noqa: E402
 from .fund import history as fund_history  # noqa: E402
+from .funding import history as funding_history  # noqa: E402
 from .indicators import history as indicator_history  # noqa: E402
 
 DESCRIBERS.update(setup_history.DESCRIBERS)
@@ -362,3 +364,4 @@ from .audits import history as audits_history  # noqa: E402
 DESCRIBERS.update(audits_history.DESCRIBERS)
 DESCRIBERS.update(account_history.DESCRIBERS)
 DESCRIBERS.update(indicator_history.DESCRIBERS)
+DESCRIBERS.update(funding_history.DESCRIBERS)

@@ -122,6 +122,8 @@ def create_project(actor: Actor, prog: Programme, data: ProjectData) -> Project:
     db.session.flush()
     db.session.add_all(CostCategory(project_id=project.id, kind=kind, name=label, position=position)
                        for position, (kind, label) in enumerate(DEFAULT_CATEGORIES, start=1))
+    from .funding.sources import add_default_source  # EFRO at the rate; set_sources changes it
+    add_default_source(project)
     db.session.flush()
     audit.record(actor, "project.created", object_type="project", object_id=project.id, project_id=project.id,
                  after={"code": code, "name": project.name, "start_date": data.start_date,

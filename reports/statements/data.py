@@ -79,6 +79,8 @@ class ClaimInfo:
     corrected: Decimal = ZERO  # financial corrections booked on the certified claim (negative)
     corrected_efro: Decimal = ZERO
     efro_capped: Decimal = ZERO  # EFRO above what remained under the approved amount
+    fund_name: str | None = None  # the project's funding sources by name; None: EFRO alone
+    shares: tuple[tuple[str, Decimal, Decimal], ...] = ()  # (source, rate %, share) where there are several
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +241,7 @@ class FinancialReport:
     efro_ceiling: Decimal
     partners: list[FinancialRow]  # one per partner, category None
     details: list[FinancialRow]  # per partner and category
+    fund_name: str | None = None  # the project's funding sources by name; None: EFRO alone
 
 
 @dataclass(frozen=True, slots=True)

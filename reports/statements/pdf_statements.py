@@ -9,7 +9,7 @@ from reportlab.platypus import Spacer, Table, TableStyle
 
 from .. import formatting, labels
 from ..i18n import translator
-from .common import by_whom, category_name, flat_rate_text, partner_label, period_text, scope_lines
+from .common import by_whom, category_name, efro_label, flat_rate_text, partner_label, period_text, scope_lines
 from .data import (
     AuditExtract,
     Certificate,
@@ -61,9 +61,11 @@ def _claim_facts(claim: ClaimInfo, lang: str) -> list[tuple[str, str]]:
 def _claim_figures(claim: ClaimInfo, lang: str) -> list[tuple[str, str]]:
     _ = translator(lang)
     m = formatting.money
-    rows = [(_("EFRO co-financing rate"), formatting.percent(claim.rate, lang)),
+    f = claim.fund_name
+    rows = [(efro_label("EFRO co-financing rate", f, lang), formatting.percent(claim.rate, lang)),
             (_("Declared (cost categories, flat rates included)"), m(claim.declared, lang)),
-            (_("Certified"), m(claim.certified, lang)), (_("EFRO share"), m(claim.efro, lang)),
+            (_("Certified"), m(claim.certified, lang)), (efro_label("EFRO share", f, lang), m(claim.efro, lang)),
+            *((f"{name} ({formatting.percent(rate, lang)})", m(amount, lang)) for name, rate, amount in claim.shares),
             (_("Own contribution"), m(claim.contribution, lang))]
     if claim.parked_amount:
         rows.insert(2, (_("Parked (not in the figures)"), m(claim.parked_amount, lang)))
@@ -75,15 +77,14 @@ def _claim_figures(claim: ClaimInfo, lang: str) -> list[tuple[str, str]]:
                  (_("EFRO corrected"), m(claim.corrected_efro, lang)),
                  (_("EFRO net"), m(claim.efro + claim.corrected_efro, lang))]
     if not claim.fixed:
-        rows.append((_("Note"), _("Provisional: the claim is not certified; certified and EFRO figures follow "
-                                  "from the lines verified so far.")))
+        rows.append((_("Note"), efro_label("provisional", f, lang)))
     return rows
 
 
-def _categories(categories, lang: str, width: float, with_budget: bool = True) -> list:
+def _categories(categories, lang: str, width: float, with_budget: bool = True, fund: str | None = None) -> list:
     _ = translator(lang)
     heads = [_("Cost category"), _("Flat rate")] + ([_("Budget (€)")] if with_budget else []) + [
-        _("Declared (€)"), _("Certified (€)"), _("EFRO, allocated (€)"), _("Own contribution (€)")]
+        _("Declared (€)"), _("Certified (€)"), efro_label("EFRO, allocated (€)", fund, lang), _("Own contribution (€)")]
     first = 0.27 if with_budget else 0.3
     n_money = len(heads) - 2
     widths = [width * first, width * 0.17] + [width * (1 - first - 0.17) / n_money] * n_money
@@ -104,11 +105,9 @@ def claim_statement_pdf(data: ClaimStatement, lang: str, progress: Progress = No
     story = title_block("claim-statement", data.header, subject, lang)
     story.append(side_by_side(facts(_claim_facts(claim, lang), (width - 6 * mm) / 2),
                               facts(_claim_figures(claim, lang), (width - 6 * mm) / 2), width))
-    story += [para(_("Totals per cost category"), H2), *_categories(data.categories, lang, width)]
-    story.append(para(_("Flat-rate amounts are computed on the claim's category totals and rounded down to the "
-                        "cent. The EFRO share is the certified total times the co-financing rate, rounded down to "
-                        "the cent; per category it is an allocation of that share. Parked lines are not in these "
-                        "figures."), SMALL))
+    story += [para(_("Totals per cost category"), H2),
+              *_categories(data.categories, lang, width, fund=claim.fund_name)]
+    story.append(para(efro_label("claim-note", claim.fund_name, lang), SMALL))
     heads = [_("Exp."), _("Reference"), _("Supplier"), _("Invoice number"), _("Invoice date"), _("Paid on"),
              _("Cost category"), _("Declared (€)"), _("Deducted (€)"), _("Certified (€)"),
              _("Type of error, comment"), _("Verification")]
@@ -194,7 +193,8 @@ def certificate_pdf(data: Certificate, lang: str, progress: Progress = None) -> 
                         money(money_sum(f.deduction for f in data.findings), lang), "", ""], wrap=[1, 2, 6])
     else:
         story.append(para(_("No findings: every line was accepted as declared."), SMALL))
-    story += [para(_("Certified totals per cost category"), H2), *_categories(data.categories, lang, width, False)]
+    story += [para(_("Certified totals per cost category"), H2), *_categories(data.categories, lang, width, False,
+                                                                                       fund=data.claim.fund_name)]
     story += [para(_("Declaration"), H2),
               para(_("The verifier declares that the expenditure of this claim was checked against its evidence "
                      "and the programme's rules, with the findings listed.")),
@@ -227,21 +227,24 @@ def financial_report_pdf(data: FinancialReport, lang: str, progress: Progress = 
     subject = _("at %(date)s", date=formatting.day(data.at, lang))
     budget = money_sum(p.budget for p in data.partners)
     efro = money_sum(p.efro_budget for p in data.partners)
+    f = data.fund_name
     story = title_block("financial-report", data.header, subject, lang)
     story.append(facts([(_("Figures at"), formatting.day(data.at, lang)),
-                        (_("EFRO co-financing rate"), formatting.percent(data.rate, lang)),
-                        (_("Approved EFRO"), formatting.money(data.efro_ceiling, lang)),
+                        (efro_label("EFRO co-financing rate", f, lang), formatting.percent(data.rate, lang)),
+                        (efro_label("Approved EFRO", f, lang), formatting.money(data.efro_ceiling, lang)),
                         (_("Total eligible budget"), formatting.money(budget, lang)),
-                        (_("EFRO in the budget"), formatting.money(efro, lang)),
+                        (efro_label("EFRO in the budget", f, lang), formatting.money(efro, lang)),
                         (_("Contribution in the budget"), formatting.money(budget - efro, lang))], width / 2, 0.5))
-    amounts = [_("Budget (€)"), _("Declared (€)"), _("Certified (€)"), _("EFRO certified (€)"),
-               _("Contribution certified (€)"), _("Paid, EFRO (€)"), _("Remaining (€)"), _("Absorption")]
+    amounts = [_("Budget (€)"), _("Declared (€)"), _("Certified (€)"), efro_label("EFRO certified (€)", f, lang),
+               _("Contribution certified (€)"), efro_label("Paid, EFRO (€)", f, lang), _("Remaining (€)"),
+               _("Absorption")]
     first = 0.2
     widths = [width * first] + [width * 0.09] * 2 + [width * (1 - first - 0.18 - 0.06) / 7] * 7 + [width * 0.06]
     rows = ([partner_label(p.partner_number, p.partner_name), money(p.efro_budget, lang),
              money(p.contribution_budget, lang), *_financial_cells(p, lang)] for p in data.partners)
     story += [para(_("Per partner"), H2),
-              *table([_("Partner"), _("EFRO budget (€)"), _("Contribution budget (€)"), *amounts], widths, rows,
+              *table([_("Partner"), efro_label("EFRO budget (€)", f, lang), _("Contribution budget (€)"), *amounts],
+                     widths, rows,
                      list(range(1, 11)), [_("Project total"), money(efro, lang), money(budget - efro, lang),
                                           *_financial_totals(data.partners, lang)], wrap=[0])]
     net_fields = ("certified", "corrected", "net_certified", "certified_efro", "corrected_efro", "net_efro")
@@ -261,9 +264,7 @@ def financial_report_pdf(data: FinancialReport, lang: str, progress: Progress = 
               *table([_("Partner"), _("Cost category"), *amounts], widths, rows, list(range(2, 10)),
                      [_("Project total"), "", *_financial_totals(data.details, lang)], wrap=[0, 1],
                      progress=progress),
-              para(_("Declared: claims submitted by the date. Certified, EFRO and contribution: claims certified "
-                     "by the date. Paid: EFRO of claims paid out to the partner by the date. Remaining: budget "
-                     "minus certified. Absorption: certified as a share of the budget."), SMALL),
+              para(efro_label("financial-note", f, lang), SMALL),
               anchor_block(data.header, lang)]
     return build_pdf(page_frame("financial-report", data.header, subject, lang), story,
                      meta("financial-report", data.header, subject, lang))

@@ -10,6 +10,7 @@ from ..i18n import translator
 from .common import (
     anchor_lines,
     category_name,
+    efro_label,
     flat_rate_text,
     generated_line,
     partner_label,
@@ -73,10 +74,11 @@ def _claim_facts(claim: ClaimInfo, lang: str) -> list[tuple[str, object, str]]:
 def _claim_figures(claim: ClaimInfo, lang: str) -> list[tuple[str, object, str]]:
     _ = translator(lang)
     rows = [
-        (_("EFRO co-financing rate"), claim.rate / 100, "percent"),
+        (efro_label("EFRO co-financing rate", claim.fund_name, lang), claim.rate / 100, "percent"),
         (_("Declared (cost categories, flat rates included)"), claim.declared, "money"),
         (_("Certified"), claim.certified, "money"),
-        (_("EFRO share"), claim.efro, "money"),
+        (efro_label("EFRO share", claim.fund_name, lang), claim.efro, "money"),
+        *((f"{name} ({formatting.percent(rate, lang)})", amount, "money") for name, rate, amount in claim.shares),
         (_("Own contribution"), claim.contribution, "money"),
     ]
     if claim.parked_amount:
@@ -89,18 +91,17 @@ def _claim_figures(claim: ClaimInfo, lang: str) -> list[tuple[str, object, str]]
                  (_("EFRO corrected"), claim.corrected_efro, "money"),
                  (_("EFRO net"), claim.efro + claim.corrected_efro, "money")]
     if not claim.fixed:
-        rows.append((_("Note"), _("Provisional: the claim is not certified; certified and EFRO figures follow "
-                                  "from the lines verified so far."), "text"))
+        rows.append((_("Note"), efro_label("provisional", claim.fund_name, lang), "text"))
     return rows
 
 
-def _category_table(book: Book, categories, lang: str, with_budget: bool = True) -> None:
+def _category_table(book: Book, categories, lang: str, with_budget: bool = True, fund: str | None = None) -> None:
     _ = translator(lang)
     columns = [Column(_("Cost category")), Column(_("Flat rate"))]
     if with_budget:
         columns.append(Column(_("Budget"), "money"))
     columns += [Column(_("Declared"), "money"), Column(_("Certified"), "money"),
-                Column(_("EFRO (allocated)"), "money"), Column(_("Own contribution"), "money")]
+                Column(efro_label("EFRO (allocated)", fund, lang), "money"), Column(_("Own contribution"), "money")]
     rows = []
     for c in categories:
         row = [category_name(c.category, lang), flat_rate_text(c.category, lang)]
@@ -122,7 +123,7 @@ def claim_statement_xlsx(data: ClaimStatement, lang: str, progress: Progress = N
     book.facts(_("Summary"), titles(lang)["claim-statement"],
                _header_facts(data.header, lang) + _claim_facts(claim, lang) + _claim_figures(claim, lang)
                + _anchor_facts(data.header, lang))
-    _category_table(book, data.categories, lang)
+    _category_table(book, data.categories, lang, fund=data.claim.fund_name)
     columns = [Column(_("Expenditure"), "id"), Column(_("Internal reference")), Column(_("Supplier")),
                Column(_("Invoice number")), Column(_("Invoice date"), "date"), Column(_("Payment date"), "date"),
                Column(_("Cost category")), Column(_("Description"), width=45), Column(_("Declared"), "money"),
@@ -176,7 +177,7 @@ def certificate_xlsx(data: Certificate, lang: str, progress: Progress = None) ->
                                          Column(_("Amount"), "money")],
                [[labels.error_type(t.error_type, lang), t.lines, t.amount] for t in data.by_type],
                [_("Total"), sum(t.lines for t in data.by_type), data.deductions])
-    _category_table(book, data.categories, lang, with_budget=False)
+    _category_table(book, data.categories, lang, with_budget=False, fund=data.claim.fund_name)
     return book.save()
 
 
@@ -200,27 +201,26 @@ def financial_report_xlsx(data: FinancialReport, lang: str, progress: Progress =
     book = _book("financial-report", data.header, lang, formatting.day(data.at, lang))
     budget = money_sum(p.budget for p in data.partners)
     efro = money_sum(p.efro_budget for p in data.partners)
+    f = data.fund_name
     book.facts(_("Summary"), titles(lang)["financial-report"], _header_facts(data.header, lang) + [
         (_("Figures at"), data.at, "date"),
-        (_("EFRO co-financing rate"), data.rate / 100, "percent"),
-        (_("Approved EFRO"), data.efro_ceiling, "money"),
+        (efro_label("EFRO co-financing rate", f, lang), data.rate / 100, "percent"),
+        (efro_label("Approved EFRO", f, lang), data.efro_ceiling, "money"),
         (_("Total eligible budget"), budget, "money"),
-        (_("EFRO in the budget"), efro, "money"),
+        (efro_label("EFRO in the budget", f, lang), efro, "money"),
         (_("Contribution in the budget"), budget - efro, "money"),
-        (_("Note"), _("Declared: claims submitted by the date. Certified, EFRO and contribution: claims certified "
-                      "by the date. Paid: EFRO of claims paid out to the partner by the date. Remaining: budget "
-                      "minus certified. Absorption: certified as a share of the budget."), "text"),
+        (_("Note"), efro_label("financial-note", f, lang), "text"),
         (_("Corrections"), _("Corrected: financial corrections booked by the date (negative); net certified and "
                              "EFRO net: certified after them."), "text"),
     ] + _anchor_facts(data.header, lang))
     amounts = [Column(_("Budget"), "money"), Column(_("Declared"), "money"), Column(_("Certified"), "money"),
-               Column(_("EFRO certified"), "money"), Column(_("Contribution certified"), "money"),
-               Column(_("Paid (EFRO)"), "money"), Column(_("Remaining"), "money"),
+               Column(efro_label("EFRO certified", f, lang), "money"), Column(_("Contribution certified"), "money"),
+               Column(efro_label("Paid (EFRO)", f, lang), "money"), Column(_("Remaining"), "money"),
                Column(_("Absorption"), "percent"), Column(_("Corrected"), "money"),
-               Column(_("Net certified"), "money"), Column(_("EFRO corrected"), "money"),
-               Column(_("EFRO net"), "money")]
-    columns = [Column(_("Partner")), Column(_("EFRO budget"), "money"), Column(_("Contribution budget"), "money"),
-               *amounts]
+               Column(_("Net certified"), "money"), Column(efro_label("EFRO corrected", f, lang), "money"),
+               Column(efro_label("EFRO net", f, lang), "money")]
+    columns = [Column(_("Partner")), Column(efro_label("EFRO budget", f, lang), "money"),
+               Column(_("Contribution budget"), "money"), *amounts]
     rows = [[partner_label(p.partner_number, p.partner_name), p.efro_budget, p.contribution_budget,
              *_financial_values(p)] for p in data.partners]
     book.table(_("Partners"), columns, rows, [_("Project total"), efro, budget - efro,

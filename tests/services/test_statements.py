@@ -122,7 +122,8 @@ def test_financial_report_equals_the_approved_budget_and_the_claims(app, lang, t
     certified, efro = db.session.execute(select(func.sum(Claim.certified_total), func.sum(Claim.efro_total))
                                          .where(Claim.project_id == les.id, Claim.certified_total.is_not(None))).one()
     assert (cents(totals[5]), cents(totals[6])) == (certified, efro)
-    paid = db.session.scalar(select(func.sum(Claim.efro_total)).where(Claim.status == ClaimStatus.PAID))
+    paid = db.session.scalar(select(func.sum(Claim.efro_total)).where(Claim.project_id == les.id,
+                                                                    Claim.status == ClaimStatus.PAID))
     assert cents(totals[8]) == paid
     assert cents(totals[9]) == Decimal("2763165.00") - certified
     partner_rows = sheet_rows(book, 1)[1:-1]

@@ -60,6 +60,7 @@ from app.models import (
     Programme,
     ProgrammeAudit,
     Project,
+    ProjectFundingSource,
     ProjectIdea,
     RecoverySettlement,
     User,
@@ -75,7 +76,8 @@ VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
 # the stylesheet and script.
 NOT_PAGES = re.compile(r"/documents/\d+$|/fund/actions/\d+/report/\d+$|/import-template\.|^/static/"
                        r"|/claims/\d+/(claim-statement|certificate)\.(xlsx|pdf)$|/exports/\w+/(file|status)$"
-                       r"|/fund/register\.(xlsx|pdf)$")
+                       r"|/fund/register\.(xlsx|pdf)$"
+                       r"|^/portfolio/portfolio\.(xlsx|pdf)$")
 # Pages visited per URL pattern (ids replaced): every expenditure, claim and partner of the demo; of the
 # same page with other query values (a budget form for each cell) a few.
 PER_PATTERN, PER_QUERY_PATTERN = 40, 3
@@ -156,6 +158,8 @@ def data_strings() -> list[str]:
     for column in columns:
         found.update(v for v in db.session.scalars(select(column).distinct()) if v)
     found.update(db.session.scalars(select(FundingSource.name).where(FundingSource.kind != FundingKind.EFRO)))
+    found.update(db.session.scalars(select(ProjectFundingSource.name).where(  # a project's own funding sources
+        ProjectFundingSource.name != FundingSource.EFRO_NAME)))
     # who acted without an account, as the audit trail keeps it (a command's name, an e-mail address typed at a
     # failed sign-in); not the actors the trail names in words (the applicant), whose words are judged
     found.update(set(db.session.scalars(select(AuditEvent.actor).where(AuditEvent.user_id.is_(None)).distinct()))

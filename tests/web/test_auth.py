@@ -105,7 +105,8 @@ def test_passwords_are_argon2_hashes(app):
     from app.models import User
     hashes = db.session.scalars(select(User.password_hash)).all()
     assert hashes and all(h.startswith("$argon2id$") for h in hashes)
-    assert db.session.scalar(select(func.count()).select_from(User)) == 6
+    # the six LES users and one partner user each of LLL, ICT and OOST (app/demo.py PORTFOLIO_PARTNER_USERS)
+    assert db.session.scalar(select(func.count()).select_from(User)) == 9
 
 
 def test_refusal_redirect_never_leaves_the_site(client, app):

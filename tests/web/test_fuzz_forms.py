@@ -31,9 +31,12 @@ from app.models import (
     LineStatus,
     OrgType,
     PaymentRequest,
+    Project,
+    ProjectFundingSource,
     Role,
 )
 from app.models.types import clock_at
+from app.money import MoneyError, parse_percent
 from app.services import history
 from app.services.fund import public as fund_links
 from app.services.statements.trail import OBJECT_TYPES
@@ -170,6 +173,7 @@ def _forms() -> dict[str, Form]:
         **_account_forms(),
         **_idea_forms(),
         **_indicator_forms(),
+        **_funding_forms(),
     }
 
 
@@ -239,6 +243,24 @@ def _account_forms() -> dict[str, Form]:
             "full_name": bad_text(200), "project_id": bad_id(), "role": not_one_of(*roles),
             "partner_id": bad_id()}),
     }
+
+
+def _rate_ok(text: str) -> bool:
+    try:
+        return parse_percent(text) > 0
+    except (MoneyError, ValueError):
+        return False
+
+
+def _funding_forms() -> dict[str, Form]:
+    """A project's funding sources (LLL: the province at 100%), set by the admin."""
+    source = db.session.scalar(select(ProjectFundingSource).join(Project).where(Project.code == "LLL"))
+    return {"funding sources": Form("admin@example.org", "/projects/LLL/funding", {
+        "source_id": str(source.id), "name": "Provincie West-Vlaanderen", "kind": "other_public", "rate": "100",
+        "ceiling": "640.000,00"}, {
+        "source_id": bad_id(), "name": st.one_of(with_nul(), too_long(200)),
+        "kind": not_one_of("efro", "other_public"), "rate": st.one_of(with_nul(5), st.text(max_size=12).filter(
+            lambda s: not _rate_ok(s))), "ceiling": bad_amount()})}
 
 
 def _not_an_id(text: str) -> bool:
@@ -514,10 +536,9 @@ FORM_NAMES = ["login", "new expenditure", "edit expenditure", "withdraw", "corre
               "fund declaration", "fund scores", "fund decision", "fund question", "fund invoice", "fund executed",
               "fund overrun", "fund close", "fund answer", "fund report", "audit", "finding", "audit status",
               "correction", "repayment", "write off",
-              "own password", "second factor at account", "new user",               "idea registration", "new idea",
+              "own password", "second factor at account", "new user", "idea registration", "new idea",
               "idea decision", "idea conversion", "new indicator", "indicator target", "indicator assignment",
-              "indicator report", "indicator decision",
-
+              "indicator report", "indicator decision", "funding sources",
               "admin role", "admin partner",
               "admin flat rates", "admin new project", "admin edit project", "admin add period",
               "admin edit partner", "admin budget", "admin period"]

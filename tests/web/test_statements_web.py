@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import AuditEvent, Claim, ClaimStatus, ExportJob
 from tests.conftest import csrf_token, login
-from tests.factories import partner
+from tests.factories import partner, project
 
 pytestmark = pytest.mark.demo_history
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,7 +89,7 @@ def test_a_certificate_only_for_a_certified_claim(client):
 @pytest.mark.parametrize("email", ["finance@example.org", "auditor@example.org"])
 def test_finance_and_auditors_download_every_claims_statements_and_each_is_audited(client, email):
     login(client, email)
-    claims = list(db.session.scalars(select(Claim).order_by(Claim.id)))
+    claims = list(db.session.scalars(select(Claim).where(Claim.project_id == project().id).order_by(Claim.id)))
     before = len(downloads())
     for claim in claims:
         response = client.get(f"/projects/LES/claims/{claim.id}/claim-statement.xlsx?lang=nl")
@@ -149,7 +149,8 @@ def test_audit_extract_of_the_trail_selection_as_a_job(client):
     job, file = _export_and_download(client, {"kind": "audit-extract", "format": "pdf", "lang": "nl",
                                               "action": "claim.line_verified"})
     assert file.data.startswith(b"%PDF") and job.total == db.session.scalar(
-        select(db.func.count()).select_from(AuditEvent).where(AuditEvent.action == "claim.line_verified"))
+        select(db.func.count()).select_from(AuditEvent).where(AuditEvent.action == "claim.line_verified",
+                                                              AuditEvent.project_id == project().id))
     bad = post(client, "/projects/LES/exports", {"kind": "audit-extract", "format": "pdf", "from": "31-12-2020"})
     assert bad.status_code == 302 and "/exports/" not in bad.headers["Location"]
 

@@ -1,9 +1,11 @@
 """Certification of a verified claim: the certified amounts per category fixed (flat rates included), the
-EFRO share split on the claim's certified total and allocated over the categories."""
+fund share split on the claim's certified total over the project's own funding sources at their rates, and
+allocated over the categories."""
 from __future__ import annotations
 
 from sqlalchemy import select
 
+from ... import formatting
 from ...errors import DomainError
 from ...extensions import db
 from ...i18n import gettext as _
@@ -11,6 +13,7 @@ from ...i18n import ngettext
 from ...models import (
     Claim,
     ClaimCategoryTotal,
+    ClaimFundingShare,
     ClaimLine,
     Expenditure,
     ExpenditureStatus,
@@ -25,6 +28,7 @@ from ..audit import Actor
 from ..corrections import ceiling
 from ..corrections.recoveries import open_recovery
 from ..corrections.split import allocate_signed, split_signed
+from ..funding.sources import certified_by_source, sources_of
 from .figures import figures
 from .verification import require_verifier
 from .workflow import record, require_state, transition
@@ -65,14 +69,29 @@ def certify(actor: Actor, user: User, claim: Claim) -> Claim:
     project = claim.partner.project
     rows = [row for row in fig.rows if row.certified or row.declared]
     certified_total = sum((row.certified for row in rows), ZERO)
-    efro_total, contribution_total = split_signed(certified_total, project.cofinancing_rate)
+    sources = sources_of(project)
+    rates = [s.rate for s in sources]
+    # the fund share by the claim rule at the sources' rates together, capped at the approved EFRO, then
+    # allocated over the sources in proportion to their rates (with one source: the rule itself)
+    efro_total, contribution_total = split_signed(certified_total, sum(rates, ZERO))
     efro_total, contribution_total, capped = ceiling.cap(project, claim.partner, certified_total, efro_total)
+    shares = allocate_signed(efro_total, rates)
+    if efro_total > 0:
+        used = certified_by_source(project)
+        for source, share in zip(sources, shares, strict=True):
+            if used.get(source.id, ZERO) + share > source.ceiling:
+                raise DomainError(_("Certification refused: the certified share of %(source)s would become "
+                                    "%(total)s, more than the approved %(ceiling)s.", source=source.label,
+                                    total=formatting.money(used.get(source.id, ZERO) + share),
+                                    ceiling=formatting.money(source.ceiling)))
     totals = [ClaimCategoryTotal(claim_id=claim.id, category_id=row.category_id, flat_rate=row.flat_rate is not None,
                                  declared=row.declared, certified=row.certified, efro=efro,
                                  contribution=row.certified - efro)
               for row, efro in zip(rows, allocate_signed(efro_total, [r.certified for r in rows]), strict=True)]
     before, _after = transition(claim, "certify")
     db.session.add_all(totals)
+    db.session.add_all(ClaimFundingShare(claim_id=claim.id, source_id=source.id, amount=share)
+                       for source, share in zip(sources, shares, strict=True))
     claim.certified_total, claim.efro_total, claim.contribution_total = (certified_total, efro_total,
                                                                          contribution_total)
     claim.efro_capped = capped
@@ -81,6 +100,7 @@ def certify(actor: Actor, user: User, claim: Claim) -> Claim:
     record(actor, user, claim, "claim.certified", before={"status": before}, after={
         "status": claim.status, "certified": claim.certified_total, "efro": claim.efro_total,
         "contribution": claim.contribution_total, "efro_capped": capped,
+        "sources": {source.name: share for source, share in zip(sources, shares, strict=True)},
         "categories": {t.category_id: {"declared": t.declared, "certified": t.certified, "efro": t.efro,
                                        "contribution": t.contribution, "flat_rate": t.flat_rate}
                        for t in totals}})

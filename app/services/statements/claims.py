@@ -37,6 +37,7 @@ from ...models.project import CategoryKind, is_default_name
 from ...money import ZERO
 from ...permissions import visible_partner_ids
 from ..claims.figures import ClaimFigures, figures
+from ..funding.sources import claim_shares, statement_fund_name
 
 STREAM_BATCH = 1000
 
@@ -69,7 +70,9 @@ def _info(claim: Claim, fig: ClaimFigures) -> ClaimInfo:
         certified=claim.certified_total if fixed else fig.certified,
         efro=claim.efro_total if fixed else fig.efro,
         contribution=claim.contribution_total if fixed else fig.contribution,
-        parked_amount=fig.parked_amount, line_count=fig.line_count, **_corrections(claim))
+        parked_amount=fig.parked_amount, line_count=fig.line_count,
+        fund_name=statement_fund_name(claim.partner.project),
+        shares=tuple((s.name, s.rate, s.amount) for s in claim_shares(claim)), **_corrections(claim))
 
 
 def _corrections(claim: Claim) -> dict:

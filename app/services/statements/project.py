@@ -27,6 +27,7 @@ from ...models import (
 )
 from ...money import ZERO
 from ..claims.figures import figures
+from ..funding.sources import statement_fund_name
 from .claims import category_of
 
 
@@ -90,4 +91,5 @@ def financial_report(project: Project, at: date, header: Header) -> FinancialRep
                     category.kind, category.name, partner, category.id), values[0], None, *values[1:]))
         totals.append(FinancialRow(partner.number, partner.name, None, sums[0], efro_budget.get(partner.id, ZERO),
                                    *sums[1:]))
-    return FinancialReport(header, at, project.cofinancing_rate, project.efro_ceiling, totals, details)
+    return FinancialReport(header, at, project.cofinancing_rate, project.efro_ceiling, totals, details,
+                           fund_name=statement_fund_name(project))
