@@ -17,7 +17,7 @@ from ..money import ZERO, parse_money
 from ..permissions import can_register_for, project_or_404, require_partner, require_visible
 from ..services import budget
 from ..services import claims as svc
-from ..views import commit_or_explain
+from ..views import commit_or_explain, position_args
 
 bp = Blueprint("claims", __name__, url_prefix="/projects")
 
@@ -32,7 +32,8 @@ def claim_or_404(project: Project, claim_id: int) -> Claim:
 def index(code):
     project = project_or_404(current_user, code)
     partners = [p for p in budget.partners_of(current_user, project) if can_register_for(current_user, p)]
-    return render_template("claims/index.html", project=project, rows=svc.claim_rows(current_user, project),
+    listing = svc.claim_rows(current_user, project, **position_args())
+    return render_template("claims/index.html", project=project, rows=listing.rows, page=listing.page,
                            partners=partners, periods=budget.periods_of(project))
 
 

@@ -14,7 +14,7 @@ from ..services import budget
 from ..services.fund import queries, register
 from ..services.fund import setup as fund_setup
 from ..services.fund.common import fund_of, today
-from ..views import commit_or_explain
+from ..views import commit_or_explain, position_args
 from . import forms
 
 bp = Blueprint("fund", __name__, url_prefix="/projects")
@@ -37,7 +37,7 @@ def index(code):
     filters = register.RegisterFilters.parse(request.args.get("status"), request.args.get("call", type=db_id),
                                              request.args.get("country"), request.args.get("type"))
     return render_template("fund/register.html", project=project, page=page, filters=filters,
-                           reg=register.fund_register(current_user, project, filters), statuses=list(ActionStatus),
+                           reg=register.fund_register(current_user, project, filters, paging=position_args()), statuses=list(ActionStatus),
                            org_types=list(OrgType))
 
 

@@ -14,6 +14,7 @@ from ...models.claim import FINAL_STATES
 from ...permissions import can_prepare_claim, four_eyes_problem, scoped, visible_partner_ids
 from .. import history
 from ..expenditures.duplicates import duplicates_of
+from ..paging import Key, Page, keyset
 from .figures import ClaimFigures, figures
 from .preparation import claimable_expenditures
 
@@ -25,20 +26,30 @@ class ClaimRow:
     lines: int
 
 
-def claim_rows(user: User, project: Project) -> list[ClaimRow]:
-    """The project's claims the user may see, with their declared total and line count (summed over this
-    project's claim lines only)."""
-    declared = (select(ClaimLine.claim_id, func.sum(ClaimLine.declared_amount).label("declared"),
-                       func.count().label("lines"))
-                .join(Claim, ClaimLine.claim_id == Claim.id).where(Claim.project_id == project.id)
-                .group_by(ClaimLine.claim_id).subquery())
-    query = scoped(select(Claim, declared.c.declared, declared.c.lines)
-                   .outerjoin(declared, declared.c.claim_id == Claim.id)
-                   .join(Partner, Claim.partner_id == Partner.id)
+CLAIMS_PAGE = 100
+CLAIM_KEYS = [Key(Partner.number), Key(Claim.period_id), Key(Claim.id)]
+
+
+@dataclass
+class ClaimList:
+    rows: list[ClaimRow]
+    page: Page
+
+
+def claim_rows(user: User, project: Project, after: str | None = None, before: str | None = None,
+               position: str | None = None) -> ClaimList:
+    """One page of the project's claims the user may see (by partner, period, id), with their declared
+    total and line count summed over the lines of this page's claims only."""
+    query = scoped(select(Claim).join(Partner, Claim.partner_id == Partner.id)
                    .where(Claim.project_id == project.id), Claim.partner_id, user, project)
     query = query.options(contains_eager(Claim.partner), joinedload(Claim.period))
-    return [ClaimRow(claim, amount, lines or 0) for claim, amount, lines in db.session.execute(
-        query.order_by(Partner.number, Claim.period_id))]
+    page = keyset(lambda q: list(db.session.scalars(q)), query, CLAIM_KEYS,
+                  lambda c: (c.partner.number, c.period_id, c.id), CLAIMS_PAGE, after, before, position)
+    ids = [c.id for c in page.rows]
+    sums = {cid: (declared, lines) for cid, declared, lines in db.session.execute(
+        select(ClaimLine.claim_id, func.sum(ClaimLine.declared_amount), func.count())
+        .where(ClaimLine.claim_id.in_(ids)).group_by(ClaimLine.claim_id))} if ids else {}
+    return ClaimList([ClaimRow(c, *sums.get(c.id, (None, 0))) for c in page.rows], page)
 
 
 @dataclass
