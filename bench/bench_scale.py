@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 PORT = int(os.environ.get("BENCH_PORT", "5013"))
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PG_DB = "cofund_bench_scale"
 BIG_PARTNER, DRAFT_PARTNER = "Odisee", "Howest"
 BIG_LINES = 5000
