@@ -100,6 +100,14 @@ def bulk_data(app, n: int) -> dict:
                                        .limit(1)).one()
         events: list[dict] = []
 
+        def analyze():
+            if db.engine.dialect.name == "postgresql":
+                with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+                    c.execute(text("VACUUM ANALYZE"))
+            else:
+                db.session.execute(text("ANALYZE"))
+                db.session.commit()
+
         def event(action, object_type, object_id, after, moment, user_id=None):
             nonlocal seq, head
             seq += 1
@@ -195,6 +203,7 @@ def bulk_data(app, n: int) -> dict:
             db.session.execute(insert(ClaimLine), line_rows)
         flush_events()
         db.session.commit()
+        analyze()  # as autovacuum would after a bulk load: the services below get plans for this size
         # the checkpoint of the bulk events, as the app writes one after each commit
         checkpoints.write_checkpoint(app, seq, head)
         actor = Actor(fin.id, fin.email, "127.0.0.1")
@@ -228,12 +237,7 @@ def bulk_data(app, n: int) -> dict:
         draft_partner = next(p for p in partners if p.organisation.name == DRAFT_PARTNER)
         draft = create_claim(actor, fin, draft_partner, periods[6].id)
         db.session.commit()
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-                c.execute(text("VACUUM ANALYZE"))
-        else:
-            db.session.execute(text("ANALYZE"))
-            db.session.commit()
+        analyze()
         counts = {name: db.session.scalar(select(func.count()).select_from(model)) for name, model in (
             ("expenditures", Expenditure), ("claim lines", ClaimLine), ("audit events", AuditEvent))}
         return {"big": big_claim.id, "big_lines": db.session.scalar(select(func.count()).where(
