@@ -31,7 +31,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -64,6 +64,7 @@ def bulk_data(app, n: int) -> dict:
     """N expenditures with claims and audit events, by bulk inserts into the real tables."""
     from sqlalchemy import func, insert, select, text
 
+    from app.errors import DomainError
     from app.extensions import db
     from app.models import (
         AuditEvent,
@@ -81,14 +82,14 @@ def bulk_data(app, n: int) -> dict:
         User,
         duplicate_key,
     )
-    from app.errors import DomainError
     from app.services import checkpoints
     from app.services.audit import Actor, canonical_json
     from app.services.chain import row_hash
     from app.services.claims import certify, create_claim, start_verification
     with app.app_context():
         les = db.session.scalar(select(Project).where(Project.code == "LES"))
-        partners = list(db.session.scalars(select(Partner).where(Partner.project_id == les.id).order_by(Partner.number)))
+        partners = list(db.session.scalars(select(Partner).where(Partner.project_id == les.id)
+                                           .order_by(Partner.number)))
         periods = {p.number: p for p in db.session.scalars(select(ReportingPeriod).where(
             ReportingPeriod.project_id == les.id))}
         cats = [c for c in db.session.scalars(select(CostCategory).where(CostCategory.project_id == les.id))
@@ -293,7 +294,8 @@ def pages(ids: dict | None) -> list[tuple[str, str, str]]:
     ]
     if ids:
         listed += [
-            (f"claim in verification, {ids['big_lines']:,} lines", "finance@example.org", f"/projects/LES/claims/{ids['big']}"),
+            (f"claim in verification, {ids['big_lines']:,} lines", "finance@example.org",
+             f"/projects/LES/claims/{ids['big']}"),
             ("same, last page of lines", "finance@example.org", f"/projects/LES/claims/{ids['big']}?at=last"),
             ("same, filtered (declared > 5, to verify)", "finance@example.org",
              f"/projects/LES/claims/{ids['big']}?min=5&status=pending"),
@@ -329,7 +331,7 @@ def in_process(app, page_list) -> dict:
         def before(conn, cursor, statement, params, context, many):
             conn.info["t0"] = time.perf_counter()
 
-        def after(conn, cursor, statement, params, context, many):
+        def after(conn, cursor, statement, params, context, many, timings=timings):
             timings.append(time.perf_counter() - conn.info.pop("t0"))
 
         event.listen(engine, "before_cursor_execute", before)

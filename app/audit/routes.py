@@ -37,7 +37,8 @@ def trail_page(code):
         flash(error, "error")
     labels = history.action_labels()
     lang = current_language()
-    return render_template("audit/trail.html", project=project, flt=flt, page=trail.trail_page(project, flt, **position_args()),
+    page = trail.trail_page(project, flt, **position_args())
+    return render_template("audit/trail.html", project=project, flt=flt, page=page,
                            users=trail.trail_users(project), actions=sorted(labels.items(), key=lambda kv: kv[1]),
                            object_types=[(t, report_labels.object_type(t, lang)) for t in trail.OBJECT_TYPES],
                            query=flt.as_values(), role_name=lambda value: report_labels.role(value, lang),

@@ -64,7 +64,8 @@ def detail(code, claim_id):
                           free_at=position_args("free_"), free_search=request.args.get("q", ""),
                           history_at=position_args("history_"))
     return render_template("claims/detail.html", project=project, claim=claim, page=page,
-                           error_types=list(ErrorType), line_statuses=list(LineStatus), opened=request.args.get("line", type=db_id),
+                           error_types=list(ErrorType), line_statuses=list(LineStatus),
+                           opened=request.args.get("line", type=db_id),
                            here=_here(code, claim_id))
 
 

@@ -37,7 +37,8 @@ def index(code):
     filters = register.RegisterFilters.parse(request.args.get("status"), request.args.get("call", type=db_id),
                                              request.args.get("country"), request.args.get("type"))
     return render_template("fund/register.html", project=project, page=page, filters=filters,
-                           reg=register.fund_register(current_user, project, filters, paging=position_args()), statuses=list(ActionStatus),
+                           reg=register.fund_register(current_user, project, filters, paging=position_args()),
+                           statuses=list(ActionStatus),
                            org_types=list(OrgType))
 
 

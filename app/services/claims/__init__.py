@@ -9,8 +9,8 @@
 """
 from .certification import certify
 from .figures import CategoryRow, ClaimFigures, efro_allocation, figures, flat_rate_amounts
-from .preparation import add_lines, claimable_expenditures, claimable_query, create_claim, remove_line, submit
 from .lines import LineFilter
+from .preparation import add_lines, claimable_expenditures, claimable_query, create_claim, remove_line, submit
 from .queries import ClaimPage, ClaimRow, claim_page, claim_rows
 from .verification import (
     require_verifier,

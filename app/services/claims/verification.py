@@ -120,7 +120,8 @@ def verify_lines(actor: Actor, user: User, claim: Claim, line_ids: list[int]) ->
         .options(joinedload(ClaimLine.expenditure)))}
     foreign = [i for i in wanted if i not in lines]
     if foreign:
-        raise DomainError(_("These lines do not belong to this claim: %(ids)s.", ids=", ".join(f"#{i}" for i in foreign)))
+        raise DomainError(_("These lines do not belong to this claim: %(ids)s.",
+                            ids=", ".join(f"#{i}" for i in foreign)))
     withdrawn = [ln.expenditure_id for ln in lines.values() if ln.expenditure.status is not ExpenditureStatus.ACTIVE]
     if withdrawn:
         raise DomainError(_("Expenditures %(ids)s are withdrawn and cannot be verified.",
