@@ -24,3 +24,12 @@ def commit_or_explain[T](action: Callable[[], T], success: str) -> tuple[bool, T
     db.session.commit()
     flash(success, "success")
     return True, result
+
+
+def position_args(prefix: str = "") -> dict:
+    """A keyset position from the query string (app/services/paging.py): ``after``, ``before`` or
+    ``at=last``; ``prefix`` names a second list on the same page (e.g. ``lines_``)."""
+    from flask import request
+    args = request.args
+    return {"after": args.get(prefix + "after") or None, "before": args.get(prefix + "before") or None,
+            "position": "last" if args.get(prefix + "at") == "last" else None}

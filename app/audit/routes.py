@@ -10,14 +10,13 @@ from flask_login import current_user, login_required
 from reports import labels as report_labels
 
 from ..errors import NotFound
-from ..guards import page_number
 from ..i18n import current_language
 from ..i18n import gettext as _
 from ..permissions import can_see_audit_trail, can_verify_chain, project_or_404, require
 from ..services import history
 from ..services.statements import jobs, trail, verification
 from ..services.statements.anchor import anchor
-from ..views import commit_or_explain
+from ..views import commit_or_explain, position_args
 
 bp = Blueprint("audit", __name__, url_prefix="/projects")
 
@@ -36,10 +35,10 @@ def trail_page(code):
     flt, errors = trail.TrailFilter.from_values(request.args)
     for error in errors:
         flash(error, "error")
-    page = request.args.get("page", 1, type=page_number)
     labels = history.action_labels()
     lang = current_language()
-    return render_template("audit/trail.html", project=project, flt=flt, page=trail.trail_page(project, flt, page),
+    page = trail.trail_page(project, flt, **position_args())
+    return render_template("audit/trail.html", project=project, flt=flt, page=page,
                            users=trail.trail_users(project), actions=sorted(labels.items(), key=lambda kv: kv[1]),
                            object_types=[(t, report_labels.object_type(t, lang)) for t in trail.OBJECT_TYPES],
                            query=flt.as_values(), role_name=lambda value: report_labels.role(value, lang),

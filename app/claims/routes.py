@@ -1,4 +1,4 @@
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..auth.routes import current_actor
@@ -10,6 +10,7 @@ from ..i18n import ngettext
 from ..models import (
     Claim,
     ErrorType,
+    LineStatus,
     Partner,
     Project,
 )
@@ -18,7 +19,7 @@ from ..permissions import can_register_for, project_or_404, require_partner, req
 from ..services import audits, budget
 from ..services import claims as svc
 from ..services.corrections.queries import corrections_of_claim
-from ..views import commit_or_explain
+from ..views import commit_or_explain, position_args
 
 bp = Blueprint("claims", __name__, url_prefix="/projects")
 
@@ -33,7 +34,8 @@ def claim_or_404(project: Project, claim_id: int) -> Claim:
 def index(code):
     project = project_or_404(current_user, code)
     partners = [p for p in budget.partners_of(current_user, project) if can_register_for(current_user, p)]
-    return render_template("claims/index.html", project=project, rows=svc.claim_rows(current_user, project),
+    listing = svc.claim_rows(current_user, project, **position_args())
+    return render_template("claims/index.html", project=project, rows=listing.rows, page=listing.page,
                            partners=partners, periods=budget.periods_of(project))
 
 
@@ -56,17 +58,41 @@ def create(code):
 def detail(code, claim_id):
     project = project_or_404(current_user, code)
     claim = claim_or_404(project, claim_id)
-    return render_template("claims/detail.html", project=project, claim=claim,
-                           page=svc.claim_page(current_user, claim), error_types=list(ErrorType),
+    line_filter, errors = svc.LineFilter.from_values(request.args)
+    for error in errors:
+        flash(error, "error")
+    page = svc.claim_page(current_user, claim, line_filter, lines_at=position_args(),
+                          free_at=position_args("free_"), free_search=request.args.get("q", ""),
+                          history_at=position_args("history_"))
+    return render_template("claims/detail.html", project=project, claim=claim, page=page,
+                           error_types=list(ErrorType), line_statuses=list(LineStatus),
+                           opened=request.args.get("line", type=db_id),
+                           here=_here(code, claim_id),
                            line_audits=audits.audits_by_line(current_user, claim),
                            claim_corrections=corrections_of_claim(claim))
 
 
+def _here(code, claim_id) -> dict:
+    """The page's own arguments (filters and positions), for links that keep them."""
+    keep = {k: v for k, v in request.args.items() if k in KEPT_ARGS and v}
+    return {"code": code, "claim_id": claim_id, **keep}
+
+
+KEPT_ARGS = ("category", "status", "min", "flagged", "after", "before", "at", "q", "free_after", "free_before",
+             "free_at")
+
+
+def _back(code, claim_id):
+    """Back to the claim page with the filters and positions the form carried."""
+    keep = {k: v for k, v in request.form.items() if k in KEPT_ARGS and v and len(v) < 100}
+    return redirect(url_for("claims.detail", code=code, claim_id=claim_id, **keep))
+
+
 def _act(code, claim_id, action, success):
-    """Run one action on the claim and go back to its page."""
+    """Run one action on the claim and go back to its page (where the form was: filters and position)."""
     claim = claim_or_404(project_or_404(current_user, code), claim_id)
     commit_or_explain(lambda: action(claim), success)
-    return redirect(url_for("claims.detail", code=code, claim_id=claim_id))
+    return _back(code, claim_id)
 
 
 @bp.post("/<code>/claims/<int:claim_id>/lines")
@@ -113,6 +139,15 @@ def verify_line(code, claim_id, line_id):
                         confirm_duplicate=request.form.get("confirm_duplicate") == "1")
     return _act(code, claim_id, action, _("Line verified.") if request.form.get("decision") != "park"
                 else _("Line parked."))
+
+
+@bp.post("/<code>/claims/<int:claim_id>/lines/verify")
+@login_required
+def verify_selected(code, claim_id):
+    ids = db_ids(request.form.getlist("line_ids"))
+    return _act(code, claim_id, lambda c: svc.verify_lines(current_actor(), current_user, c, ids),
+                ngettext("%(num)d line verified without deduction.", "%(num)d lines verified without deduction.",
+                         len(ids)))
 
 
 @bp.post("/<code>/claims/<int:claim_id>/return")

@@ -5,18 +5,16 @@ from .. import formatting
 from ..auth.routes import current_actor
 from ..errors import DomainError
 from ..extensions import db
-from ..guards import db_id, page_number
+from ..guards import db_id
 from ..i18n import gettext as _
 from ..models import Expenditure, ExpenditureStatus, Partner, Project
 from ..permissions import can_register_for, project_or_404, require
 from ..services import budget
 from ..services import expenditures as svc
-from ..views import commit_or_explain
+from ..views import commit_or_explain, position_args
 from .forms import CorrectionForm, ExpenditureForm, WithdrawForm
 
 bp = Blueprint("expenditures", __name__, url_prefix="/projects")
-PAGE_SIZE = 100
-
 
 
 def expenditure_or_404(project: Project, expenditure_id: int) -> Expenditure:
@@ -33,8 +31,8 @@ def index(code):
     project = project_or_404(current_user, code)
     partners = budget.partners_of(current_user, project)
     listing = svc.expenditure_list(current_user, project, request.args.get("partner", type=db_id),
-                                   request.args.get("status", "active"), request.args.get("page", 1, type=page_number),
-                                   partners)
+                                   request.args.get("status", "active"), partners, request.args.get("sort", "paid"),
+                                   **position_args())
     return render_template("expenditures/index.html", project=project, listing=listing, partners=partners,
                            can_register=bool(registrable_partners(project)))
 

@@ -15,7 +15,7 @@ from ..services.fund import queries, register
 from ..services.fund import setup as fund_setup
 from ..services.fund.common import fund_of, today
 from ..services.statements import fund as statement_filters
-from ..views import commit_or_explain
+from ..views import commit_or_explain, position_args
 from . import forms
 
 bp = Blueprint("fund", __name__, url_prefix="/projects")
@@ -39,7 +39,8 @@ def index(code):
                                              request.args.get("country"), request.args.get("type"))
     return render_template("fund/register.html", project=project, page=page, filters=filters,
                            download_args=statement_filters.filter_values(filters),
-                           reg=register.fund_register(current_user, project, filters), statuses=list(ActionStatus),
+                           reg=register.fund_register(current_user, project, filters, paging=position_args()),
+                           statuses=list(ActionStatus),
                            org_types=list(OrgType))
 
 

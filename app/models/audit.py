@@ -33,5 +33,9 @@ class AuditEvent(db.Model):
     __table_args__ = (
         Index("ix_audit_event_action_actor_time", "action", "actor", "occurred_at"),
         Index("ix_audit_event_action_ip_time", "action", "ip", "occurred_at"),  # failed sign-ins per address
-        Index("ix_audit_event_project_object", "project_id", "object_type", "object_id"),
+        # a project's trail, newest first, per action, per user and per object (keyset on seq)
+        Index("ix_audit_event_project_seq", "project_id", "seq"),
+        Index("ix_audit_event_project_action_seq", "project_id", "action", "seq"),
+        Index("ix_audit_event_project_user_seq", "project_id", "user_id", "seq"),
+        Index("ix_audit_event_project_object_seq", "project_id", "object_type", "object_id", "seq"),
     )

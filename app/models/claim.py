@@ -5,7 +5,7 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from reports import labels
@@ -142,6 +142,7 @@ class ClaimLine(db.Model):
         CheckConstraint("deduction = 0 OR (error_type IS NOT NULL AND comment IS NOT NULL AND comment <> '')",
                         name="deduction_has_reason"),
         CheckConstraint("status <> 'parked' OR deduction = 0", name="parked_has_no_deduction"),
+        Index("ix_claim_line_claim_status", "claim_id", "status"),
     )
 
     @property

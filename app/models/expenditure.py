@@ -90,6 +90,14 @@ class Expenditure(db.Model):
         CheckConstraint("(status = 'withdrawn') = (withdrawn_at IS NOT NULL)", name="withdrawn_has_date"),
         Index("ix_expenditure_project_dup_key", "project_id", "dup_key"),
         Index("ix_expenditure_partner_period", "partner_id", "period_id"),
+        # the register's keyset orders (app/services/expenditures/queries.py) and the four-eyes check
+        Index("ix_expenditure_project_status_paid", "project_id", "status", "payment_date", "id"),
+        Index("ix_expenditure_project_status_amount", "project_id", "status", "declared_amount", "id"),
+        Index("ix_expenditure_project_status_id", "project_id", "status", "id"),
+        Index("ix_expenditure_partner_status_paid", "partner_id", "status", "payment_date", "id"),
+        Index("ix_expenditure_partner_status_amount", "partner_id", "status", "declared_amount", "id"),
+        Index("ix_expenditure_partner_status_id", "partner_id", "status", "id"),
+        Index("ix_expenditure_corrects_id", "corrects_id"),
     )
 
     @property

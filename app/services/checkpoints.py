@@ -248,12 +248,15 @@ class LogReading:
     lines: int = 0
     newest: Checkpoint | None = None
     problems: list[str] = field(default_factory=list)
+    size: int = 0  # bytes read (from ``start``)
 
 
-def read_log(path: str | os.PathLike, signer: Signer) -> LogReading:
+def read_log(path: str | os.PathLike, signer: Signer, start: int = 0) -> LogReading:
     """Check every line. Lines may be out of order (two transactions' hooks race to append), so the newest
     checkpoint is the one with the highest count. Only the bytes present when the log is opened are
-    read: taking the shared lock to measure the size means no append is half-written at that point."""
+    read: taking the shared lock to measure the size means no append is half-written at that point.
+    ``start``: read from this byte on (what an earlier verification read is not read again; line numbers
+    then count from there); a log shorter than that is a problem."""
     reading = LogReading(str(path), exists=False)
     try:
         log = open(path, "rb")
@@ -264,6 +267,13 @@ def read_log(path: str | os.PathLike, signer: Signer) -> LogReading:
         fcntl.flock(log.fileno(), fcntl.LOCK_SH)
         size = os.fstat(log.fileno()).st_size
         fcntl.flock(log.fileno(), fcntl.LOCK_UN)
+        if size < start:
+            reading.problems.append(Note(f"the log is shorter ({size} bytes) than when it was verified ({start} "
+                                         "bytes): lines were removed", "shortened", size=size, verified=start))
+            return reading
+        log.seek(start)
+        size -= start
+        reading.size = size
         consumed = 0
         while consumed < size:
             raw = log.readline(size - consumed)

@@ -99,7 +99,9 @@ def test_cli_verify_reports_ok_and_broken(app):
     db.session.execute(text("UPDATE audit_event SET actor = 'mallory' WHERE seq = 1"))
     db.session.commit()
     db.session.remove()
-    result = runner.invoke(args=["audit", "verify"])
+    result = runner.invoke(args=["audit", "verify"])  # by default: what follows the verified checkpoint only
+    assert result.exit_code == 0 and "Checked event 2 of the checkpoint verified at" in result.output
+    result = runner.invoke(args=["audit", "verify", "--full"])
     assert result.exit_code == 1
     assert "BROKEN: audit event 1" in result.output
 

@@ -153,6 +153,8 @@ def _forms() -> dict[str, Form]:
                             {"deduction": bad_amount(), "comment": with_nul(),
                              "error_type": st.text(min_size=1, max_size=20).filter(lambda s: s not in error_types)},
                             claim),
+        "verify selection": Form("finance@example.org", f"{claim}/lines/verify", {"line_ids": [str(pending.id)]},
+                                 {"line_ids": st.lists(bad_id(), min_size=1, max_size=4)}, claim),
         "return claim": Form("finance@example.org", f"{claim}/return", {"reason": "Factuur ontbreekt"},
                              {"reason": st.one_of(with_nul(), blank)}, claim),
         "payment request": Form("finance@example.org", "/projects/LES/payments", {"claim_ids": []},

@@ -62,7 +62,11 @@ def start_pages(email) -> dict[str, int]:
         Organisation.name == "Howest", Project.code == "LES"))
     pages = {"/projects": 200, "/projects/NOPE": 404, "/projects/LES/expenditures?status=all": 200,
              f"/projects/LES/expenditures?partner={howest}&status=withdrawn": 200,
-             f"/projects/LES/partners/{howest}/expenditures/import": 200 if email != AUDITOR else 403}
+             f"/projects/LES/partners/{howest}/expenditures/import": 200 if email != AUDITOR else 403,
+             # the paged lists' filters and positions (issue 10)
+             "/projects/LES/expenditures?sort=amount&at=last": 200,
+             "/projects/LES/claims/4?status=pending&min=1&flagged=1": 200,
+             "/projects/LES/claims/4?at=last&history_at=last": 200}
     if email == PARTNER:
         pages[f"/projects/LES/partners/{howest}/budget"] = 403
         pages["/admin/projects/LES"] = 404  # the administration: finance officers and auditors reach it by links

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
 from ... import formatting
 from ...errors import DomainError, PermissionDenied
 from ...extensions import db
@@ -21,6 +24,7 @@ from ...money import ZERO
 from ...permissions import can_verify, four_eyes_problem, require
 from .. import audit
 from ..audit import Actor
+from ..expenditures.duplicates import duplicates_of
 from .workflow import record, transition
 
 
@@ -92,6 +96,54 @@ def verify_line(actor: Actor, user: User, claim: Claim, line_id: int, *, deducti
         "error_type": line.error_type, "comment": line.comment,
         "duplicate_confirmed": line.duplicate_confirmed_by_id is not None})
     return line
+
+
+MAX_SELECTION = 1000  # lines verified in one request (a page holds far fewer)
+
+
+def verify_lines(actor: Actor, user: User, claim: Claim, line_ids: list[int]) -> int:
+    """Verify the selected lines without deduction, in one transaction: the same rules as
+    :func:`verify_line`, checked for every line before any changes, and one audit event per line. Lines
+    flagged as possible double financing and not yet checked are refused: the verifier confirms those one
+    by one (with the line's own form)."""
+    audit.serialise(claim)
+    require_verifier(user, claim)
+    if claim.status is not ClaimStatus.IN_VERIFICATION:
+        raise DomainError(_("Lines are verified while the claim is in verification."))
+    wanted = list(dict.fromkeys(line_ids))
+    if not wanted:
+        raise DomainError(_("Select at least one line."))
+    if len(wanted) > MAX_SELECTION:
+        raise DomainError(_("Select at most %(max)s lines at a time.", max=MAX_SELECTION))
+    lines = {ln.id: ln for ln in db.session.scalars(
+        select(ClaimLine).where(ClaimLine.claim_id == claim.id, ClaimLine.id.in_(wanted))
+        .options(joinedload(ClaimLine.expenditure)))}
+    foreign = [i for i in wanted if i not in lines]
+    if foreign:
+        raise DomainError(_("These lines do not belong to this claim: %(ids)s.",
+                            ids=", ".join(f"#{i}" for i in foreign)))
+    withdrawn = [ln.expenditure_id for ln in lines.values() if ln.expenditure.status is not ExpenditureStatus.ACTIVE]
+    if withdrawn:
+        raise DomainError(_("Expenditures %(ids)s are withdrawn and cannot be verified.",
+                            ids=", ".join(f"#{i}" for i in sorted(withdrawn))))
+    flagged = duplicates_of(claim.project_id, [ln.expenditure_id for ln in lines.values()
+                                              if ln.duplicate_confirmed_by_id is None])
+    if flagged:
+        raise DomainError(_("Possible double financing on expenditures %(ids)s: check and verify these lines one "
+                            "by one.", ids=", ".join(f"#{i}" for i in sorted(flagged))))
+    now = utcnow()
+    for line_id in wanted:
+        line = lines[line_id]
+        before = {"status": line.status, "deduction": line.deduction, "error_type": line.error_type,
+                  "comment": line.comment}
+        line.status, line.deduction, line.error_type, line.comment = LineStatus.VERIFIED, ZERO, None, None
+        line.verified_by_id, line.verified_at = user.id, now
+        record(actor, user, claim, "claim.line_verified", before=before, after={
+            "line_id": line.id, "expenditure_id": line.expenditure_id, "status": line.status,
+            "declared": line.declared_amount, "deduction": line.deduction, "certified": line.certified_amount,
+            "error_type": None, "comment": None, "duplicate_confirmed": line.duplicate_confirmed_by_id is not None,
+            "selection": True})
+    return len(wanted)
 
 
 def return_claim(actor: Actor, user: User, claim: Claim, reason: str) -> Claim:

@@ -43,3 +43,16 @@ def duplicates_of(project_id: int, expenditure_ids, partner_ids: set[int] | None
     for mine_id, other_id, partner_id, number, name in db.session.execute(query):
         found.setdefault(mine_id, []).append(Duplicate(other_id, partner_id, f"PP{number} {name}"))
     return found
+
+
+def has_duplicate(mine, partner_ids: set[int] | None = None):
+    """An SQL condition on the expenditure ``mine`` (a model or an alias): it is active and another active
+    line of the project (not a correction; among ``partner_ids`` when given) has its supplier and invoice
+    number. The same rule as :func:`duplicates_of`, as a filter."""
+    other = aliased(Expenditure)
+    found = (select(other.id).where(other.project_id == mine.project_id, other.dup_key == mine.dup_key,
+                                    other.id != mine.id, other.status == ExpenditureStatus.ACTIVE,
+                                    other.corrects_id.is_(None)))
+    if partner_ids is not None:
+        found = found.where(other.partner_id.in_(partner_ids))
+    return (mine.dup_key != "") & (mine.status == ExpenditureStatus.ACTIVE) & found.exists()

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
 from ...errors import NotFound
 from ...extensions import db
 from ...i18n import gettext as _
-from ...models import ActionStatus, Fund, FundAction, FundCall, OrgType, Project, User
+from ...models import ActionStatus, Fund, FundAction, FundCall, FundOverrun, OrgType, Project, User
 from ...models.fund import COMMITTED_STATES
 from ...models.types import utcnow
 from ...money import ZERO
@@ -31,6 +31,7 @@ from ...permissions import (
     can_see_payment_contact,
     is_managing_partner_user,
 )
+from ..paging import Key, Page, keyset
 from .common import fund_figures, fund_of, overruns_by_action, paid_by_action
 
 
@@ -123,6 +124,7 @@ class FundRegister:
     rows: tuple[RegisterRow, ...]
     listed: ListedTotals
     fund: FundTotals
+    page: Page | None = None  # the position of the rows when the register is paged (the page), else None
 
 
 def _filters_text(filters: RegisterFilters, calls: dict[int, FundCall]) -> tuple[tuple[str, str], ...]:
@@ -154,12 +156,19 @@ def _row(a: FundAction, paid: Decimal, overrun: Decimal, personal: bool) -> Regi
         org_type_code=a.org_type.value)
 
 
-def fund_register(user: User, project: Project, filters: RegisterFilters | None = None) -> FundRegister:
-    """The register of the project's fund for this user (404 without a fund or a role in the project)."""
+ACTIONS_PAGE = 100
+ACTION_KEYS = [Key(FundAction.number)]
+
+
+def fund_register(user: User, project: Project, filters: RegisterFilters | None = None,
+                  paging: dict | None = None) -> FundRegister:
+    """The register of the project's fund for this user (404 without a fund or a role in the project).
+    ``paging``: one page of rows (keyset on the action number: after, before, position) instead of all."""
     fund = fund_of(project.id)
     if fund is None or not can_see_fund(user, project):
         raise NotFound()
-    return register_data(fund, filters or RegisterFilters(), personal=personal_data_rule(user, fund))
+    return register_data(fund, filters or RegisterFilters(), personal=personal_data_rule(user, fund),
+                         paging=paging)
 
 
 def personal_data_rule(user: User, fund: Fund) -> bool | Callable[[FundAction], bool]:
@@ -172,34 +181,58 @@ def personal_data_rule(user: User, fund: Fund) -> bool | Callable[[FundAction], 
     return False
 
 
-def register_data(fund: Fund, filters: RegisterFilters, personal: bool | Callable[[FundAction], bool]) -> FundRegister:
-    """The register as plain data, in a fixed number of queries. ``personal``: True (every contact person),
-    False (none), or a predicate per action."""
-    calls = {c.id: c for c in db.session.scalars(select(FundCall).where(FundCall.fund_id == fund.id))}
-    query = (select(FundAction).where(FundAction.fund_id == fund.id)
-             .options(joinedload(FundAction.call)).order_by(FundAction.number))
+def _conditions(fund: Fund, filters: RegisterFilters) -> list:
+    where = [FundAction.fund_id == fund.id]
     if filters.status:
-        query = query.where(FundAction.status == ActionStatus(filters.status))
+        where.append(FundAction.status == ActionStatus(filters.status))
     if filters.call_id:
-        query = query.where(FundAction.call_id == filters.call_id)
+        where.append(FundAction.call_id == filters.call_id)
     if filters.country:
-        query = query.where(FundAction.org_country == filters.country)
+        where.append(FundAction.org_country == filters.country)
     if filters.org_type:
-        query = query.where(FundAction.org_type == OrgType(filters.org_type))
-    actions = list(db.session.scalars(query).unique())
+        where.append(FundAction.org_type == OrgType(filters.org_type))
+    return where
+
+
+def listed_totals(where: list) -> ListedTotals:
+    """The sums of every row the filters keep, by SQL aggregates (whatever the page shows)."""
+    committed = FundAction.status.in_(COMMITTED_STATES)
+    n, requested, approved, released, expected, reached = db.session.execute(select(
+        func.count(), func.coalesce(func.sum(FundAction.requested_amount), ZERO),
+        func.coalesce(func.sum(case((committed, FundAction.approved_amount), else_=None)), ZERO),
+        func.coalesce(func.sum(FundAction.released_amount), ZERO),
+        func.coalesce(func.sum(FundAction.expected_participants), 0),
+        func.coalesce(func.sum(FundAction.participants_reached), 0)).where(*where)).one()
+    overrun = db.session.scalar(select(func.coalesce(func.sum(FundOverrun.amount), ZERO))
+                                .join(FundAction, FundOverrun.action_id == FundAction.id).where(*where, committed))
+    paid = sum(paid_by_action(select(FundAction.id).where(*where)).values(), ZERO)
+    approved = approved + overrun
+    return ListedTotals(n, requested, approved, paid, released, approved - released, approved - released - paid,
+                        int(expected), int(reached))
+
+
+def register_data(fund: Fund, filters: RegisterFilters, personal: bool | Callable[[FundAction], bool],
+                  paging: dict | None = None) -> FundRegister:
+    """The register as plain data, in a fixed number of queries. ``personal``: True (every contact person),
+    False (none), or a predicate per action. ``paging``: a page of actions (keyset), or None for all."""
+    calls = {c.id: c for c in db.session.scalars(select(FundCall).where(FundCall.fund_id == fund.id))}
+    where = _conditions(fund, filters)
+    query = select(FundAction).where(*where).options(joinedload(FundAction.call))
+    page = None
+    if paging is None:
+        actions = list(db.session.scalars(query.order_by(FundAction.number)).unique())
+    else:
+        page = keyset(lambda q: list(db.session.scalars(q).unique()), query, ACTION_KEYS, lambda a: (a.number,),
+                      ACTIONS_PAGE, **paging)
+        actions = page.rows
     ids = [a.id for a in actions]
     paid, overruns = (paid_by_action(ids), overruns_by_action(ids)) if ids else ({}, {})
     shown = personal if callable(personal) else (lambda _action: personal)
     rows = tuple(_row(a, paid.get(a.id, ZERO), overruns.get(a.id, ZERO), bool(shown(a))) for a in actions)
-
-    def total(name):
-        return sum((getattr(r, name) for r in rows), ZERO)
-
-    listed = ListedTotals(len(rows), total("requested"), total("approved"), total("paid"), total("released"),
-                          total("committed"), total("to_pay"), sum(r.expected_participants for r in rows),
-                          sum(r.participants_reached or 0 for r in rows))
+    listed = listed_totals(where)
     figures = fund_figures(fund)
-    counts = Counter(db.session.scalars(select(FundAction.status).where(FundAction.fund_id == fund.id)))
+    counts = Counter(dict(db.session.execute(select(FundAction.status, func.count())
+                                             .where(FundAction.fund_id == fund.id).group_by(FundAction.status)).all()))
     reached = db.session.scalar(select(db.func.coalesce(db.func.sum(FundAction.participants_reached), 0))
                                 .where(FundAction.fund_id == fund.id)) or 0
     totals = FundTotals(figures.ceiling, figures.approved, figures.committed, figures.paid, figures.to_pay,
@@ -207,4 +240,4 @@ def register_data(fund: Fund, filters: RegisterFilters, personal: bool | Callabl
                         tuple((s.value, s.label, counts.get(s, 0)) for s in ActionStatus))
     project = fund.project
     return FundRegister(project.code, project.name, fund.name, fund.managing_partner.label, fund.max_per_action,
-                        utcnow(), _filters_text(filters, calls), bool(personal), rows, listed, totals)
+                        utcnow(), _filters_text(filters, calls), bool(personal), rows, listed, totals, page)

@@ -15,6 +15,7 @@ from ...guards import db_id
 from ...i18n import gettext as _
 from ...models import AuditEvent, Project, User
 from .. import history
+from ..paging import Key, Page, keyset
 from .anchor import covering_checkpoint
 from .project import end_of_day
 
@@ -109,31 +110,24 @@ class TrailFilter:
 @dataclass
 class TrailPage:
     entries: list[history.Entry]
-    page: int
-    pages: int
+    page: Page
     total: int
 
-    @property
-    def prev_page(self) -> int | None:
-        return self.page - 1 if self.page > 1 else None
 
-    @property
-    def next_page(self) -> int | None:
-        return self.page + 1 if self.page < self.pages else None
+TRAIL_KEYS = [Key(AuditEvent.seq, descending=True)]
 
 
 def count(project: Project, flt: TrailFilter) -> int:
     return db.session.scalar(select(func.count()).select_from(AuditEvent).where(*flt.conditions(project))) or 0
 
 
-def trail_page(project: Project, flt: TrailFilter, page: int) -> TrailPage:
-    """One page of events, newest first: a count and one page query (plus one for the names)."""
-    total = count(project, flt)
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    events = db.session.scalars(select(AuditEvent).where(*flt.conditions(project))
-                                .order_by(AuditEvent.seq.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
-    return TrailPage(history.entries(events), page, pages, total)
+def trail_page(project: Project, flt: TrailFilter, after: str | None = None, before: str | None = None,
+               position: str | None = None) -> TrailPage:
+    """One page of events, newest first (keyset on the sequence number): a count and one page query (plus
+    one for the names)."""
+    page = keyset(lambda q: list(db.session.scalars(q)), select(AuditEvent).where(*flt.conditions(project)),
+                  TRAIL_KEYS, lambda e: (e.seq,), PAGE_SIZE, after, before, position)
+    return TrailPage(history.entries(page.rows), page, count(project, flt))
 
 
 def trail_users(project: Project) -> list[tuple[int, str, str]]:
