@@ -6,7 +6,7 @@ events by sequence number, per action, per user and per object. The four-eyes ch
 corrections of a claim's lines by ``corrects_id``.
 
 Revision ID: 0008_scale
-Revises: 0006_security
+Revises: 0007_auth
 Create Date: 2026-11-30 05:00:00.000000
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0008_scale"
-down_revision = "0006_security"
+down_revision = "0007_auth"
 branch_labels = None
 depends_on = None
 

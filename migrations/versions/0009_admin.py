@@ -1,7 +1,7 @@
 """admin: project modifications (budget versions), removed roles kept (membership.revoked_at), partner contact
 
 Revision ID: 0009_admin
-Revises: 0006_security
+Revises: 0008_scale
 Create Date: 2026-11-30 04:20:49.354903
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0009_admin'
-down_revision = '0006_security'
+down_revision = '0008_scale'
 branch_labels = None
 depends_on = None
 

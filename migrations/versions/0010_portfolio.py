@@ -1,7 +1,7 @@
 """a project's own funding sources with their rates, and each certified claim's share of every source
 
 Revision ID: 0010_portfolio
-Revises: 0006_security
+Revises: 0009_admin
 Create Date: 2026-11-30 05:00:00.000000
 
 Every existing project gets one source: EFRO at its co-financing rate with its approved EFRO amount as the
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010_portfolio'
-down_revision = '0006_security'
+down_revision = '0009_admin'
 branch_labels = None
 depends_on = None
 

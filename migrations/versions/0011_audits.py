@@ -1,7 +1,7 @@
 """audits, financial corrections, recoveries, EFRO ceiling and short receipts
 
 Revision ID: 0011_audits
-Revises: 0006_security
+Revises: 0010_portfolio
 Create Date: 2026-11-30 04:21:25.349223
 
 Audits recorded by auditors with their scope and findings; financial corrections as new negative records
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011_audits'
-down_revision = '0006_security'
+down_revision = '0010_portfolio'
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 project indicators with targets per period or year, assignments to partners, reported values with evidence
 
 Revision ID: 0012_ideas
-Revises: 0006_security
+Revises: 0011_audits
 Create Date: 2026-11-30 04:21:02.601387
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012_ideas'
-down_revision = '0006_security'
+down_revision = '0011_audits'
 branch_labels = None
 depends_on = None
 
