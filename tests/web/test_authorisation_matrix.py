@@ -30,6 +30,7 @@ from app.models import (
     FundCall,
     FundReportDocument,
     PaymentRequest,
+    ReportingPeriod,
     Role,
 )
 from app.services import accounts
@@ -47,7 +48,7 @@ EMAILS = {"own": "partner.howest@example.org", "other": "partner.odisee@example.
 # endpoint, method: the answers of anonymous, own partner, other partner, auditor, finance officer, admin.
 # 302 to /login for the anonymous visitor is written "login"; any other 302 is "302".
 MATRIX: dict[tuple[str, str], str] = {
-    ("index", "GET"): "200 302 302 302 302 302",
+    ("index", "GET"): "200 200 200 200 200 200",  # the public start page, or the dashboard
     ("auth.login", "GET"): "200 302 302 302 302 302",
     ("auth.login", "POST"): "200 302 302 302 302 302",
     ("auth.second_factor", "GET"): "login login login login login login",
@@ -65,6 +66,66 @@ MATRIX: dict[tuple[str, str], str] = {
     ("accounts.new_user", "GET"): "login 403 403 403 403 200",
     ("accounts.new_user", "POST"): "login 403 403 403 403 400",
     ("accounts.reset_password", "POST"): "login 403 403 403 403 200",
+    # audits, corrections, ideas, indicators, administration, portfolio and funding (recorded, then reviewed)
+    ("claims.verify_selected", "POST"): "login 403 404 403 302 403",
+    ("audits.index", "GET"): "login 404 404 200 200 200",
+    ("audits.create", "POST"): "login 404 404 302 302 302",
+    ("audits.detail", "GET"): "login 404 404 200 200 200",
+    ("audits.status", "POST"): "login 404 404 302 302 302",
+    ("audits.add_finding", "POST"): "login 404 404 302 302 302",
+    ("audits.document", "GET"): "login 404 404 200 200 200",
+    ("corrections.index", "GET"): "login 200 200 200 200 200",
+    ("corrections.book", "POST"): "login 404 404 302 302 302",
+    ("corrections.repayment", "POST"): "login 404 302 302 302 302",
+    ("corrections.write_off", "POST"): "login 404 403 403 302 403",
+    ("ideas.index", "GET"): "login 403 403 403 200 200",
+    ("ideas.create", "POST"): "login 403 403 403 302 302",
+    ("ideas.show", "GET"): "login 403 403 403 200 200",
+    ("ideas.decide", "POST"): "login 403 403 403 302 302",
+    ("ideas.convert", "GET"): "login 403 403 403 403 200",
+    ("ideas.convert", "POST"): "login 403 403 403 403 422",
+    ("ideas_public.index", "GET"): "200 200 200 200 200 200",
+    ("ideas_public.show", "GET"): "200 200 200 200 200 200",
+    ("ideas_public.register", "GET"): "200 200 200 200 200 200",
+    ("ideas_public.register", "POST"): "422 422 422 422 422 422",
+    ("ideas_public.status", "GET"): "200 200 200 200 200 200",
+    ("indicators.index", "GET"): "login 200 200 200 200 200",
+    ("indicators.create", "POST"): "login 403 403 403 302 302",
+    ("indicators.show", "GET"): "login 200 200 200 200 200",
+    ("indicators.set_target", "POST"): "login 302 302 302 302 302",
+    ("indicators.assign", "POST"): "login 302 302 302 302 302",
+    ("indicators.report", "POST"): "login 404 404 404 404 404",
+    ("indicators.decide", "POST"): "login 302 404 302 302 302",
+    ("indicators.evidence", "GET"): "login 200 404 200 200 200",
+    ("indicators.progress_report", "GET"): "login 200 200 200 200 200",
+    ("admin.index", "GET"): "login 200 200 200 200 200",
+    ("admin.new_project", "GET"): "login 403 403 403 403 200",
+    ("admin.new_project", "POST"): "login 403 403 403 403 422",
+    ("admin.project", "GET"): "login 404 404 200 200 200",
+    ("admin.edit_project", "GET"): "login 404 404 403 403 200",
+    ("admin.edit_project", "POST"): "login 404 404 403 403 422",
+    ("admin.add_period", "POST"): "login 404 404 403 403 302",
+    ("admin.edit_period", "GET"): "login 404 404 403 403 200",
+    ("admin.edit_period", "POST"): "login 404 404 403 403 422",
+    ("admin.new_partner", "GET"): "login 404 404 403 403 200",
+    ("admin.new_partner", "POST"): "login 404 404 403 403 422",
+    ("admin.partner", "GET"): "login 404 404 200 200 200",
+    ("admin.partner", "POST"): "login 404 404 403 403 422",
+    ("admin.flat_rates", "POST"): "login 404 404 403 403 302",
+    ("admin.roles", "GET"): "login 404 404 200 200 200",
+    ("admin.roles", "POST"): "login 404 404 403 403 422",
+    ("admin.revoke", "POST"): "login 404 404 403 403 302",
+    ("admin.partner_budget", "GET"): "login 404 404 200 200 200",
+    ("admin.partner_budget", "POST"): "login 404 404 403 403 422",
+    ("admin.upload_budget", "POST"): "login 404 404 403 403 422",
+    ("admin.budget_template", "GET"): "login 404 404 200 200 200",
+    ("admin.version", "GET"): "login 404 404 200 200 200",
+    ("admin.version_diff", "GET"): "login 404 404 200 200 200",
+    ("portfolio.overview", "GET"): "login 404 404 200 200 200",
+    ("portfolio.download", "GET"): "login 404 404 200 200 200",
+    ("portfolio.funding", "GET"): "login 404 404 200 200 200",
+    ("portfolio.save_funding", "POST"): "login 404 404 403 403 302",
+    ("statements.fund_register", "GET"): "login 200 200 200 200 200",
     ("accounts.deactivate", "POST"): "login 403 403 403 403 302",
     ("accounts.reactivate", "POST"): "login 403 403 403 403 302",
     ("fund_public.apply", "GET"): "404 404 404 404 404 404",
@@ -154,21 +215,67 @@ def _objects() -> dict:
     job = jobs.create(user(EMAILS["own"]), les, None, kind=CHAIN)
     system = Actor.system("test")
     target = accounts.create_user(system, "doelwit@example.org", "Dirk Doelwit", "lang-genoeg-wachtwoord")
-    accounts.grant_membership(system, target, les, Role.PARTNER, howest)
-    objects = {"code": "LES", "claim_id": claim.id, "line_id": line.id, "expenditure_id": line.expenditure_id,
+    membership = accounts.grant_membership(system, target, les, Role.PARTNER, howest)
+    objects = {**_later_objects(les, howest), "code": "LES", "claim_id": claim.id, "line_id": line.id,
+               "expenditure_id": line.expenditure_id,
                "link_id": link.id, "request_id": request_id, "partner_id": howest.id,
                "action_id": document.action_id if document else action.id,
                "document_id": document.id if document else 1, "call_id": call.id, "token": token,
-               "job_id": job.id, "user_id": target.id, "kind": "claim-statement", "fmt": "xlsx"}
+               "job_id": job.id, "user_id": target.id,
+               "membership_id": membership.id,  # the throwaway account's role (admin.revoke removes it)
+               "kind": "claim-statement", "fmt": "xlsx"}
     db.session.commit()
     return objects
 
 
+def _later_objects(les, howest) -> dict:
+    """The URL arguments of the audits, corrections, ideas, indicators, administration and portfolio pages:
+    the demo's objects (Howest's where a partner owns them); per endpoint where a name means something else."""
+    from app.models import (
+        AuditFinding,
+        FindingDocument,
+        IdeaCandidate,
+        Indicator,
+        IndicatorAssignment,
+        IndicatorReport,
+        IndicatorReportDocument,
+        ProgrammeAudit,
+        ProjectIdea,
+        Recovery,
+    )
+    from app.services.ideas import registration
+    finding = db.session.scalar(select(AuditFinding).order_by(AuditFinding.id))
+    finding_document = db.session.scalar(select(FindingDocument).order_by(FindingDocument.id))
+    idea = db.session.scalar(select(ProjectIdea).where(ProjectIdea.title.like("Vroegtijdige%")))
+    candidate = db.session.scalar(select(IdeaCandidate).where(IdeaCandidate.idea_id == idea.id)
+                                  .order_by(IdeaCandidate.number.desc()))
+    _candidate, idea_token = registration.register(Actor.system("test"), idea, registration.CandidateData(
+        "participant", "Testschool", "BE", "Hasselt", "Denkt mee.", "Tess Test", "tess@example.org"))
+    indicator = db.session.scalar(select(Indicator).join(IndicatorAssignment).where(
+        Indicator.project_id == les.id, IndicatorAssignment.partner_id == howest.id).order_by(Indicator.id))
+    report = db.session.scalar(select(IndicatorReport).where(IndicatorReport.indicator_id == indicator.id,
+                                                             IndicatorReport.partner_id == howest.id)
+                               .order_by(IndicatorReport.id))
+    evidence = db.session.scalar(select(IndicatorReportDocument).where(IndicatorReportDocument.report_id == report.id)
+                                 .order_by(IndicatorReportDocument.id))
+    period = db.session.scalar(select(ReportingPeriod).where(ReportingPeriod.project_id == les.id)
+                               .order_by(ReportingPeriod.number.desc()))
+    return {"audit_id": db.session.scalar(select(ProgrammeAudit.id).order_by(ProgrammeAudit.id)),
+            "finding_id": finding.id, "recovery_id": db.session.scalar(select(Recovery.id).order_by(Recovery.id)),
+            "idea_id": idea.id, "candidate_id": candidate.id, "decision": "accept", "indicator_id": indicator.id,
+            "report_id": report.id, "period_id": period.id, "number": 1, "old": 1,
+            "new": 2,
+            "audits.document": {"link_id": finding_document.id if finding_document else 1},
+            "indicators.evidence": {"link_id": evidence.id if evidence else 1},
+            "ideas_public.status": {"token": idea_token}}
+
+
 def _url(app, endpoint: str, objects: dict) -> str:
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    values = {**objects, **objects.get(endpoint, {})}
     with app.test_request_context():
         from flask import url_for
-        return url_for(endpoint, **{name: objects[name] for name in rule.arguments})
+        return url_for(endpoint, **{name: values[name] for name in rule.arguments})
 
 
 def _answer(response) -> str:
