@@ -23,3 +23,18 @@ document.addEventListener("DOMContentLoaded", () => {
     nav.classList.toggle("open", open);
   });
 });
+// A table that a page did not put in a scrolling box of its own gets one, so that no table makes the page wider
+// than a phone's screen; the box can be reached with the keyboard and is named for screen readers.
+document.addEventListener("DOMContentLoaded", () => {
+  const label = document.body.dataset.scrollLabel || "";
+  for (const table of document.querySelectorAll("main table")) {
+    if (table.closest(".table-scroll, .scroll")) continue;
+    const box = document.createElement("div");
+    box.className = "table-scroll";
+    box.tabIndex = 0;
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", label);
+    table.parentNode.insertBefore(box, table);
+    box.appendChild(table);
+  }
+});

@@ -7,9 +7,11 @@ import os
 import pytest
 from playwright.sync_api import expect
 
+from app.demo import DEMO_TOTP_SECRET
 from app.extensions import db
 from app.services.accounts import create_user
 from app.services.audit import Actor
+from app.services.two_factor import enrol_known_secret
 from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
@@ -33,8 +35,10 @@ def sign_out(page):
 
 
 def test_an_admin_sets_up_a_project_a_partner_claims_and_finance_certifies(page, screenshots, tmp_path):
+    # the accounts (their page, /admin/users, has its own browser test); the finance officer with a second factor
     for email, name in (("pp.noord@example.org", "Nina Noord"), ("fo.noord@example.org", "Frank Financiën")):
-        create_user(Actor.system("test"), email, name, PASSWORD)  # /admin/users is the auth branch's
+        made = create_user(Actor.system("test"), email, name, PASSWORD)
+    enrol_known_secret(Actor.system("test"), made, DEMO_TOTP_SECRET)
     db.session.commit()
     page.on("dialog", lambda dialog: dialog.accept())
 
@@ -98,7 +102,8 @@ def test_an_admin_sets_up_a_project_a_partner_claims_and_finance_certifies(page,
     page.click("text=Nieuwe declaratie")
     page.check("[data-check-all]")
     page.click("text=Geselecteerde uitgaven toevoegen")
-    page.click("text=Declaratie indienen")
+    page.click("summary:has-text('Declaratie indienen')")  # the confirmation step
+    page.click("button:has-text('Ja, de declaratie indienen')")
     expect(page.locator("#claim-status")).to_have_text("ingediend")
     claim_url = page.url
     assert page.goto("/projects/LES").status == 404  # no role in LES
@@ -107,9 +112,11 @@ def test_an_admin_sets_up_a_project_a_partner_claims_and_finance_certifies(page,
     log_in(page, "fo.noord@example.org", PASSWORD)
     page.goto(claim_url)
     page.click("text=Verificatie starten")
-    page.locator("#claim-lines tr:has-text('Studio Noord') + tr.verify-row form button[value=verify]").click()
-    expect(page.locator(".flash-success")).to_have_text("Lijn geverifieerd.")
-    page.click("text=Certificeren")
+    page.locator("#claim-lines tr:has-text('Studio Noord') input[name=line_ids]").check()
+    page.locator("#verify-selected").click()
+    expect(page.locator(".flash-success")).to_have_text("1 lijn geverifieerd zonder aftrek.")
+    page.click("summary:has-text('Certificeren')")
+    page.click("button:has-text('Ja, de declaratie certificeren')")
     expect(page.locator("#claim-status")).to_have_text("gecertificeerd")
     expect(page.locator("#claim-certified")).to_have_text("€\xa01.000,00")
     expect(page.locator("#claim-efro")).to_have_text("€\xa0400,00")  # the project's own rate: 40%

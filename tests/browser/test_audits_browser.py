@@ -105,7 +105,8 @@ def test_audit_correction_recovery_offset_and_statements_agree(app, page, screen
     switch(page, "finance@example.org")
     page.goto("/projects/LES/payments")
     page.check(f"input[name=claim_ids][value='{nxt_id}']")
-    page.click("text=Betaalaanvraag maken")
+    page.click("summary:has-text('Betaalaanvraag maken')")  # the confirmation step
+    page.click("button:has-text('Ja, de betaalaanvraag maken')")
     shares = page.locator("#shares")
     expect(shares).to_contain_text("-600,00")
     expect(shares.locator("td.due")).to_contain_text("1.400,00")
