@@ -92,7 +92,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     @app.after_request
     def security_headers(response):
         if current_user.is_authenticated or sessions.PENDING in session:
-            response.headers["Cache-Control"] = "no-store"  # signed-in pages stay out of every cache
+            response.headers["Cache-Control"] = "private, no-store"  # signed-in pages stay out of every cache
         if app.config["PREFERRED_URL_SCHEME"] == "https":
             response.headers.setdefault("Strict-Transport-Security",
                                         f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template, request, session
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
@@ -65,12 +65,28 @@ def dashboard_period_row(row) -> tuple[str, object]:
     return row.label, row
 
 
+PROJECT_KEY = "dashboard_project"
+
+
+def _first_joined(projects):
+    """Without a choice: the project the user was given a role in first (their own, before others were added)."""
+    if not projects:
+        return None
+    joined = {}
+    for m in current_user.memberships:
+        joined[m.project_id] = min(joined.get(m.project_id, m.id), m.id)
+    return min((p for p, _roles in projects), key=lambda p: joined.get(p.id, 0))
+
+
 @login_required
 def page():
     """Served at ``/`` (the app's ``index``) for a signed-in user."""
     projects = setup.projects_of(current_user)
-    code = request.args.get("project", "")
-    project = next((p for p, _roles in projects if p.code == code), projects[0][0] if projects else None)
+    code = request.args.get("project") or session.get(PROJECT_KEY, "")
+    first = _first_joined(projects)  # (always asked: the same statements on every request)
+    project = next((p for p, _roles in projects if p.code == code), None) or first
+    if project is not None:
+        session[PROJECT_KEY] = project.code  # the project chosen last, until another is chosen
     board = service.dashboard(current_user, project) if project else None
     return render_template("dashboard/index.html", projects=projects, project=project, board=board,
                            charts=chart_set(board) if board else {})
