@@ -59,6 +59,5 @@ class ClaimFundingShare(db.Model):
     amount: Mapped[Decimal] = mapped_column(Money)
 
     __table_args__ = (
-        UniqueConstraint("claim_id", "source_id"),
-        CheckConstraint("amount >= 0", name="amount_not_negative"),
+        UniqueConstraint("claim_id", "source_id"),  # a negative claim's shares are negative (given back)
     )

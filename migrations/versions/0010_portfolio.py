@@ -42,7 +42,6 @@ def upgrade():
     sa.Column('claim_id', sa.Integer(), nullable=False),
     sa.Column('source_id', sa.Integer(), nullable=False),
     sa.Column('amount', sa.BigInteger(), nullable=False),
-    sa.CheckConstraint('amount >= 0', name=op.f('ck_claim_funding_share_amount_not_negative')),
     sa.ForeignKeyConstraint(['claim_id'], ['claim.id'], name=op.f('fk_claim_funding_share_claim_id_claim'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['source_id'], ['project_funding_source.id'], name=op.f('fk_claim_funding_share_source_id_project_funding_source'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_claim_funding_share')),

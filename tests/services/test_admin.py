@@ -307,8 +307,8 @@ def test_a_modification_changing_nothing_is_refused_and_only_an_admin_makes_one(
 @pytest.mark.demo_history
 @pytest.mark.usefixtures("june_2021")
 def test_a_modification_changes_no_certified_figure_and_claims_use_the_version_in_force():
-    certified = db.session.scalars(select(Claim).where(Claim.status.in_(
-        [ClaimStatus.CERTIFIED, ClaimStatus.INCLUDED_IN_PAYMENT, ClaimStatus.PAID]))).all()
+    certified = db.session.scalars(select(Claim).where(Claim.project_id == project().id, Claim.status.in_(
+        [ClaimStatus.CERTIFIED, ClaimStatus.INCLUDED_IN_PAYMENT, ClaimStatus.PAID]))).all()  # LES's
     assert certified
     snapshot = {c.id: (c.certified_total, c.efro_total, c.contribution_total) for c in certified}
     totals = {(t.claim_id, t.category_id): (t.certified, t.efro)

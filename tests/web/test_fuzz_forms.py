@@ -533,17 +533,16 @@ def _pdf() -> bytes:
 
 
 FORM_NAMES = ["login", "new expenditure", "edit expenditure", "withdraw", "correct", "budget", "new claim",
-              "claim lines", "verify line", "return claim", "payment request", "payment received", "transfer",
-              "language", "export trail", "export report", "fund setup", "fund call", "fund application",
-              "fund declaration", "fund scores", "fund decision", "fund question", "fund invoice", "fund executed",
-              "fund overrun", "fund close", "fund answer", "fund report", "audit", "finding", "audit status",
-              "correction", "repayment", "write off",
-              "own password", "second factor at account", "new user", "idea registration", "new idea",
-              "idea decision", "idea conversion", "new indicator", "indicator target", "indicator assignment",
-              "indicator report", "indicator decision", "funding sources",
-              "admin role", "admin partner",
-              "admin flat rates", "admin new project", "admin edit project", "admin add period",
-              "admin edit partner", "admin budget", "admin period"]
+              "claim lines", "verify line", "verify selection", "return claim", "payment request",
+              "payment received", "transfer", "language", "export trail", "export report", "fund setup", "fund call",
+              "fund application", "fund declaration", "fund scores", "fund decision", "fund question",
+              "fund invoice", "fund executed", "fund overrun", "fund close", "fund answer", "fund report",
+              "admin role", "admin partner", "admin flat rates", "admin new project", "admin edit project",
+              "admin add period", "admin edit partner", "admin budget", "admin period", "audit", "finding",
+              "audit status", "correction", "repayment", "write off", "own password", "second factor at account",
+              "new user", "idea registration", "new idea", "idea decision", "idea conversion", "new indicator",
+              "indicator target", "indicator assignment", "indicator report", "indicator decision",
+              "funding sources"]
 
 
 def _check_refused(client, response, before):
