@@ -66,7 +66,7 @@ def test_a_proposal_is_submitted_without_an_account_and_leads_to_its_status_page
     page = client.get(status_url)
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "2021-1-001" in html and 'id="action-status">ingediend<' in html
-    assert page.headers["Cache-Control"] == "no-store" and "noindex" in page.headers["X-Robots-Tag"]
+    assert page.headers["Cache-Control"].endswith("no-store") and "noindex" in page.headers["X-Robots-Tag"]
     action = db.session.scalar(select(FundAction))
     assert action.requested_amount == 1150 and action.contact_email == "els.peeters@devlieger.be"
 
@@ -167,7 +167,7 @@ def test_a_revoked_link_is_not_found_and_a_new_one_works(client, call):
     login(client, FIN)
     page = client.get(f"/projects/LES/fund/actions/{action.id}").get_data(as_text=True)
     renewed = client.post(f"/projects/LES/fund/actions/{action.id}/link/renew", data={"csrf_token": csrf_token(page)})
-    assert renewed.headers["Cache-Control"] == "no-store"
+    assert renewed.headers["Cache-Control"].endswith("no-store")
     new_url = re.search(r'id="new-link">http://localhost(/fund/status/[^<]+)<', renewed.get_data(as_text=True))[1]
     assert client.get(new_url).status_code == 200 and client.get(f"/fund/status/{token}").status_code == 404
     actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "fund_action")).all()

@@ -38,7 +38,7 @@ def test_a_visitor_registers_and_follows_the_candidacy_by_its_private_link(clien
     response = register(client)
     assert response.status_code == 302 and "/ideas/status/" in response.headers["Location"]
     status = client.get(response.headers["Location"])
-    assert status.status_code == 200 and status.headers["Cache-Control"] == "no-store"
+    assert status.status_code == 200 and status.headers["Cache-Control"].endswith("no-store")
     assert "Technicum Noord-Limburg" in status.get_data(as_text=True)
     assert "Technicum Noord-Limburg" not in client.get(f"/ideas/{idea_id()}").get_data(as_text=True)
     assert client.get("/ideas/status/" + "x" * 43).status_code == 404
