@@ -89,8 +89,8 @@ def bar_chart(chart_id: str, title: str, desc: str, labels: Sequence[str], serie
         y += label_h
         for i, s in enumerate(series):
             value = s.values[g] if g < len(s.values) else Decimal(0)
-            w = float(plot * (min(value, peak) / peak)) if value > 0 else 0.0
-            parts.append(f'<rect x="{left}" y="{y:.1f}" width="{max(w, 0.0):.1f}" height="{bar}" '
+            w = plot * (min(value, peak) / peak) if value > 0 else Decimal(0)  # exact, formatted once
+            parts.append(f'<rect x="{left}" y="{y:.1f}" width="{max(w, Decimal(0)):.1f}" height="{bar}" '
                          f'fill="{COLOURS[i % 4]}"/>')
             y += bar + gap
         y += 10
@@ -124,7 +124,7 @@ def line_chart(chart_id: str, title: str, desc: str, labels: Sequence[str], seri
         parts.append(_text(left + plot_w / 2, height - 6, axis, 11, "middle", "#4a5563"))
     for i, s in enumerate(series):
         colour = COLOURS[i % 4]
-        points = [(x_of(k), top + plot_h - float(plot_h * (min(v, peak) / peak))) for k, v in enumerate(s.values)]
+        points = [(x_of(k), top + plot_h - plot_h * (min(v, peak) / peak)) for k, v in enumerate(s.values)]
         if len(points) > 1:
             path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
             parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"/>')

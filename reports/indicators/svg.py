@@ -41,7 +41,7 @@ def progress_chart(ind: IndicatorProgress, lang: str) -> str:
     top = _nice_max(Decimal(peak))
 
     def y(value) -> str:
-        return f"{TOP + plot_h - float(Decimal(value) / top) * plot_h:.1f}"
+        return f"{TOP + plot_h - Decimal(value) / top * plot_h:.1f}"
 
     slot = plot_w / max(len(periods), 1)
 
@@ -57,18 +57,18 @@ def progress_chart(ind: IndicatorProgress, lang: str) -> str:
         value = top * i / steps
         out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(value)}" y2="{y(value)}" stroke="#DDDDDD" '
                    f'stroke-width="1"/>')
-        out.append(f'<text x="{LEFT - 6}" y="{float(y(value)) + 4:.1f}" text-anchor="end" font-size="11" '
+        out.append(f'<text x="{LEFT - 6}" y="{Decimal(y(value)) + 4:.1f}" text-anchor="end" font-size="11" '
                    f'fill="#333333">{escape(quantity(value.normalize() if value else Decimal(0), lang))}</text>')
     bar_w = min(slot * 0.5, 48)
     for i, p in enumerate(periods):
         if p.achieved:
             out.append(f'<rect x="{x(i) - bar_w / 2:.1f}" y="{y(p.achieved)}" width="{bar_w:.1f}" '
-                       f'height="{float(y(0)) - float(y(p.achieved)):.1f}" fill="{BAR}">'
+                       f'height="{Decimal(y(0)) - Decimal(y(p.achieved)):.1f}" fill="{BAR}">'
                        f'<title>{escape(_("Period %(number)s", number=p.number))}: '
                        f'{escape(quantity(p.achieved, lang))}</title></rect>')
         if p.pending:
             out.append(f'<rect x="{x(i) - bar_w / 2:.1f}" y="{y(p.achieved + p.pending)}" width="{bar_w:.1f}" '
-                       f'height="{float(y(p.achieved)) - float(y(p.achieved + p.pending)):.1f}" fill="none" '
+                       f'height="{Decimal(y(p.achieved)) - Decimal(y(p.achieved + p.pending)):.1f}" fill="none" '
                        f'stroke="{BAR}" stroke-dasharray="3 2"/>')
         out.append(f'<text x="{x(i):.1f}" y="{TOP + plot_h + 15}" text-anchor="middle" font-size="11" '
                    f'fill="#333333">{escape(_("P%(number)s", number=p.number))}</text>')
