@@ -191,11 +191,11 @@ def own_lines(user: User, claim: Claim) -> list[int]:
                .where(ClaimLine.claim_id == claim.id, Expenditure.created_by_id == user.id))
     corrected = select(Expenditure.corrects_id).where(Expenditure.corrects_id.in_(in_claim),
                                                       Expenditure.created_by_id == user.id)
-    changed = (select(ClaimLine.expenditure_id)
-               .join(AuditEvent, AuditEvent.object_id == cast(ClaimLine.expenditure_id, String))
-               .where(ClaimLine.claim_id == claim.id, AuditEvent.project_id == claim.project_id,
-                      AuditEvent.object_type == "expenditure", AuditEvent.user_id == user.id,
-                      AuditEvent.action.in_(CHANGING_EXPENDITURE_ACTIONS)))
+    theirs = select(AuditEvent.object_id).where(  # few rows: one user's changes (index by project, type, user)
+        AuditEvent.project_id == claim.project_id, AuditEvent.object_type == "expenditure",
+        AuditEvent.user_id == user.id, AuditEvent.action.in_(CHANGING_EXPENDITURE_ACTIONS))
+    changed = select(ClaimLine.expenditure_id).where(ClaimLine.claim_id == claim.id,
+                                                     cast(ClaimLine.expenditure_id, String).in_(theirs))
     return sorted(set(db.session.scalars(union(created, corrected, changed))))
 
 

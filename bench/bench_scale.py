@@ -49,7 +49,8 @@ DEMO_PASSWORD = "cofund-demo-2026"  # nosec B105  # the published demo password 
 def environment(work: Path, url: str) -> dict:
     return {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-scale", "DOCUMENT_DIR": str(work / "docs"),
             "AUDIT_SIGNING_KEY_FILE": str(work / "audit.key"), "AUDIT_CHECKPOINT_LOG": str(work / "checkpoints.log"),
-            "LOGIN_MAX_FAILURES": "1000", "RATELIMIT_ENABLED": "0", "PYTHONPATH": str(ROOT)}
+            "LOGIN_MAX_FAILURES": "1000", "RATELIMIT_ENABLED": "0", "SESSION_COOKIE_SECURE": "0",
+            "PYTHONPATH": str(ROOT)}
 
 
 def make_app(env: dict):
@@ -315,7 +316,6 @@ def in_process(app, page_list) -> dict:
     from sqlalchemy import event
 
     from app.extensions import db
-    from tests.conftest import csrf_token
     results = {}
     clients = {}
     with app.app_context():
@@ -327,8 +327,11 @@ def in_process(app, page_list) -> dict:
             page = client.get("/login")
             if page.status_code != 200:
                 raise RuntimeError(f"/login answers {page.status_code}")
-            client.post("/login", data={"email": user, "password": DEMO_PASSWORD,
-                                        "csrf_token": csrf_token(page.get_data(as_text=True))})
+            r = client.post("/login", data={"email": user, "password": DEMO_PASSWORD,
+                                            "csrf_token": csrf(page.get_data(as_text=True))})
+            if r.status_code == 302 and r.headers["Location"].endswith("/login/second-factor"):
+                form = client.get("/login/second-factor").get_data(as_text=True)
+                client.post("/login/second-factor", data={"code": totp_code(user), "csrf_token": csrf(form)})
         client.get(path)
         timings: list[float] = []
 
@@ -393,14 +396,38 @@ class Server:
             self.proc.kill()
 
 
+def csrf(html: str) -> str:
+    return (re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+            or re.search(r'value="([^"]+)"[^>]*name="csrf_token"', html)).group(1)
+
+
+_USED_STEPS: dict[str, int] = {}
+
+
+def totp_code(user: str) -> str:
+    """A code of the demo's second factor for a 30-second step this user has not used yet (the server refuses a
+    step twice); waits for the next step when both the current and the next are used."""
+    from app.demo import DEMO_TOTP_SECRET
+    from app.services.two_factor import totp
+    while True:
+        now = time.time()
+        for step in (int(now // 30), int(now // 30) + 1):
+            if step > _USED_STEPS.get(user, -1):
+                _USED_STEPS[user] = step
+                return totp(DEMO_TOTP_SECRET).at(step * 30)
+        time.sleep(30 - now % 30 + 0.05)
+
+
 def session_for(user: str):
+    """Sign in over HTTP as a browser would: the password, then the second factor where the user has one."""
     import requests
     s = requests.Session()
-    page = s.get(f"http://127.0.0.1:{PORT}/login").text
-    token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page) or \
-        re.search(r'value="([^"]+)"[^>]*name="csrf_token"', page)
-    r = s.post(f"http://127.0.0.1:{PORT}/login", data={"email": user, "password": DEMO_PASSWORD,
-                                                        "csrf_token": token.group(1)}, allow_redirects=False)
+    base = f"http://127.0.0.1:{PORT}"
+    r = s.post(f"{base}/login", data={"email": user, "password": DEMO_PASSWORD,
+                                      "csrf_token": csrf(s.get(f"{base}/login").text)}, allow_redirects=False)
+    if r.status_code == 302 and r.headers["Location"].endswith("/login/second-factor"):
+        r = s.post(f"{base}/login/second-factor", allow_redirects=False, data={
+            "code": totp_code(user), "csrf_token": csrf(s.get(f"{base}/login/second-factor").text)})
     assert r.status_code == 302, (user, r.status_code)
     return s
 
@@ -445,7 +472,7 @@ def review_big_claim(claim_id: int) -> dict:
     paging = time.perf_counter() - t0
     html = s.get(base + "?status=pending").text
     ids = re.findall(r'name="line_ids" value="(\d+)"', html)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    token = csrf(html)
     t0 = time.perf_counter()
     r = s.post(base + "/lines/verify", data={"csrf_token": token, "line_ids": ids, "status": "pending"},
                allow_redirects=False)

@@ -37,5 +37,6 @@ class AuditEvent(db.Model):
         Index("ix_audit_event_project_seq", "project_id", "seq"),
         Index("ix_audit_event_project_action_seq", "project_id", "action", "seq"),
         Index("ix_audit_event_project_user_seq", "project_id", "user_id", "seq"),
+        Index("ix_audit_event_project_type_user", "project_id", "object_type", "user_id"),  # four eyes
         Index("ix_audit_event_project_object_seq", "project_id", "object_type", "object_id", "seq"),
     )

@@ -98,6 +98,7 @@ class Expenditure(db.Model):
         Index("ix_expenditure_partner_status_amount", "partner_id", "status", "declared_amount", "id"),
         Index("ix_expenditure_partner_status_id", "partner_id", "status", "id"),
         Index("ix_expenditure_corrects_id", "corrects_id"),
+        Index("ix_expenditure_created_by", "created_by_id"),  # four eyes: the lines a verifier registered
     )
 
     @property

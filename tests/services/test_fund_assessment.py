@@ -192,6 +192,15 @@ def test_paying_above_the_approved_amount_needs_a_recorded_decision(fund):
     with pytest.raises(DomainError, match="Record a decision to pay more first"):
         expenditures.correct(actor(ovl), ovl, exp, Decimal("0.01"), exp.period_id, "Toeslag")
     db.session.rollback()
+    # a correction counts for its original's action (BW-2 was rolled back above): paid is 900 - 50, by ids or a select
+    expenditures.correct(actor(ovl), ovl, exp, Decimal("-50.00"), exp.period_id, "Korting op de busreis")
+    db.session.commit()
+    from sqlalchemy import select
+
+    from app.models import FundAction
+    from app.services.fund.common import paid_by_action, paid_for
+    assert paid_for(action) == Decimal("850.00")
+    assert paid_by_action(select(FundAction.id).where(FundAction.id == action.id)) == {action.id: Decimal("850.00")}
 
 
 def test_a_partner_that_does_not_manage_the_fund_registers_no_invoice(fund):

@@ -28,6 +28,7 @@ from ...models.claim import FINAL_STATES
 from ...money import ZERO, allocate, flat_rate, percent_of, split_fund
 from ..admin.versions import budget_in_force
 from ..expenditures.duplicates import duplicates_of
+from .lines import of_claim
 
 
 @dataclass
@@ -164,7 +165,8 @@ def figures(claim: Claim, partner_ids: set[int] | None = None) -> ClaimFigures:
             select(Expenditure.category_id, ClaimLine.status, func.count(), func.sum(ClaimLine.declared_amount),
                    func.sum(ClaimLine.deduction))
             .join(Expenditure, ClaimLine.expenditure_id == Expenditure.id)
-            .where(ClaimLine.claim_id == claim.id).group_by(Expenditure.category_id, ClaimLine.status)):
+            .where(*of_claim(claim))
+            .group_by(Expenditure.category_id, ClaimLine.status)):
         counts[status] += n
         if status is LineStatus.PARKED:
             parked_amount += decl
@@ -187,7 +189,7 @@ def figures(claim: Claim, partner_ids: set[int] | None = None) -> ClaimFigures:
         rows.append(row)
     line_ids = select(ClaimLine.expenditure_id).where(ClaimLine.claim_id == claim.id)
     duplicates = {eid: [d.expenditure_id for d in found]
-                  for eid, found in duplicates_of(project.id, line_ids, partner_ids).items()}
+                  for eid, found in duplicates_of(project.id, line_ids, partner_ids, owner_id=claim.partner_id).items()}
     return ClaimFigures(
         rows=rows, rate=project.cofinancing_rate, flexibility=project.flexibility_rate,
         partner_budget=sum(budget.values(), ZERO), partner_earlier=sum(earlier.values(), ZERO),

@@ -63,9 +63,17 @@ class LineFilter:
         return bool(self.as_values())
 
 
+def of_claim(claim: Claim) -> tuple:
+    """The conditions on ClaimLine joined with Expenditure for the lines of ``claim``. The partner condition is
+    always true (a claim holds only its partner's expenditures, see preparation.add_lines), and it lets the
+    database read that partner's expenditures instead of the project's: on a claim of thousands of lines in a
+    project of 100,000 expenditures that is the difference between an index and a full scan."""
+    return ClaimLine.claim_id == claim.id, Expenditure.partner_id == claim.partner_id
+
+
 def _line_query(claim: Claim, flt: LineFilter, partner_ids: set[int] | None):
     query = (select(ClaimLine).join(Expenditure, ClaimLine.expenditure_id == Expenditure.id)
-             .where(ClaimLine.claim_id == claim.id))
+             .where(*of_claim(claim)))
     if flt.category_id is not None:
         query = query.where(Expenditure.category_id == flt.category_id)
     if flt.status:

@@ -19,12 +19,13 @@ class Duplicate:
     partner_label: str
 
 
-def duplicates_of(project_id: int, expenditure_ids, partner_ids: set[int] | None = None
-                  ) -> dict[int, list[Duplicate]]:
+def duplicates_of(project_id: int, expenditure_ids, partner_ids: set[int] | None = None,
+                  owner_id: int | None = None) -> dict[int, list[Duplicate]]:
     """For each given active expenditure (ids, or a select of ids), the other active lines of the project
     with the same supplier and invoice number (corrections excepted). ``partner_ids``: look only among
     these partners' expenditures, as for a partner user, who may not learn that another partner has the
-    same invoice; None: among all. One query, whatever the number of lines."""
+    same invoice; None: among all. ``owner_id``: the partner whose expenditures are given, when known (a claim's),
+so that the database reads only theirs. One query, whatever the number of lines."""
     if isinstance(expenditure_ids, list | tuple | set) and not expenditure_ids:
         return {}
     mine, other = aliased(Expenditure), aliased(Expenditure)
@@ -39,6 +40,8 @@ def duplicates_of(project_id: int, expenditure_ids, partner_ids: set[int] | None
              .order_by(mine.id, other.id))
     if partner_ids is not None:
         query = query.where(mine.partner_id.in_(partner_ids), other.partner_id.in_(partner_ids))
+    if owner_id is not None:
+        query = query.where(mine.partner_id == owner_id)
     found: dict[int, list[Duplicate]] = {}
     for mine_id, other_id, partner_id, number, name in db.session.execute(query):
         found.setdefault(mine_id, []).append(Duplicate(other_id, partner_id, f"PP{number} {name}"))

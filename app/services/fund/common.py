@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from reports.formatting import LOCAL_TZ
 
@@ -86,13 +86,19 @@ def record_fund(actor: Actor, user: User | None, fund: Fund, event: str, object_
 
 def paid_by_action(action_ids) -> dict[int, Decimal]:
     """Paid per action (a list of ids or a select of them): the declared amounts of the active
-    expenditures linked to it, and of the active corrections of those expenditures."""
+    expenditures linked to it, and of the active corrections of those expenditures (a correction carries its
+    original's action). Two indexed parts (by ``fund_action_id`` and by ``corrects_id``), summed together."""
+    if isinstance(action_ids, Select):  # a list of ids lets the planner use both indexes; a subquery does not
+        action_ids = list(db.session.scalars(action_ids))
     original = db.aliased(Expenditure)
-    key = func.coalesce(Expenditure.fund_action_id, original.fund_action_id)
-    rows = db.session.execute(
-        select(key, func.sum(Expenditure.declared_amount))
-        .outerjoin(original, original.id == Expenditure.corrects_id)
-        .where(Expenditure.status == ExpenditureStatus.ACTIVE, key.in_(action_ids)).group_by(key)).all()
+    linked = select(Expenditure.fund_action_id.label("action_id"), Expenditure.declared_amount.label("amount")) \
+        .where(Expenditure.status == ExpenditureStatus.ACTIVE, Expenditure.fund_action_id.in_(action_ids))
+    corrections = select(original.fund_action_id, Expenditure.declared_amount) \
+        .join(original, original.id == Expenditure.corrects_id) \
+        .where(Expenditure.status == ExpenditureStatus.ACTIVE, Expenditure.fund_action_id.is_(None),
+               original.fund_action_id.in_(action_ids))
+    both = linked.union_all(corrections).subquery()
+    rows = db.session.execute(select(both.c.action_id, func.sum(both.c.amount)).group_by(both.c.action_id)).all()
     return {action_id: amount for action_id, amount in rows}
 
 
