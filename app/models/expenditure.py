@@ -5,7 +5,7 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -64,7 +64,7 @@ class Expenditure(db.Model):
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("expenditure.id", ondelete="RESTRICT"))
     import_id: Mapped[int | None] = mapped_column(ForeignKey("expenditure_import.id", ondelete="RESTRICT"))
     # a managing partner's payment for an action of the small-grants fund (app/models/fund.py)
-    fund_action_id: Mapped[int | None] = mapped_column(ForeignKey("fund_action.id", ondelete="RESTRICT"), index=True)
+    fund_action_id: Mapped[int | None] = mapped_column(ForeignKey("fund_action.id", ondelete="RESTRICT"))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -97,7 +97,11 @@ class Expenditure(db.Model):
         Index("ix_expenditure_partner_status_paid", "partner_id", "status", "payment_date", "id"),
         Index("ix_expenditure_partner_status_amount", "partner_id", "status", "declared_amount", "id"),
         Index("ix_expenditure_partner_status_id", "partner_id", "status", "id"),
-        Index("ix_expenditure_corrects_id", "corrects_id"),
+        # partial: almost every expenditure has neither; SQLite's statistics count the NULLs and would scan
+        Index("ix_expenditure_corrects_id", "corrects_id", sqlite_where=text("corrects_id IS NOT NULL"),
+              postgresql_where=text("corrects_id IS NOT NULL")),
+        Index("ix_expenditure_fund_action_id", "fund_action_id", sqlite_where=text("fund_action_id IS NOT NULL"),
+              postgresql_where=text("fund_action_id IS NOT NULL")),
         Index("ix_expenditure_created_by", "created_by_id"),  # four eyes: the lines a verifier registered
     )
 

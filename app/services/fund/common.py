@@ -86,8 +86,9 @@ def record_fund(actor: Actor, user: User | None, fund: Fund, event: str, object_
 
 def paid_by_action(action_ids) -> dict[int, Decimal]:
     """Paid per action (a list of ids or a select of them): the declared amounts of the active
-    expenditures linked to it, and of the active corrections of those expenditures (a correction carries its
-    original's action). Two indexed parts (by ``fund_action_id`` and by ``corrects_id``), summed together."""
+    expenditures linked to it, and of the active corrections of those expenditures (a correction has no action
+    of its own, see expenditures.correct: it counts for its original's). Two indexed parts (by
+    ``fund_action_id`` and by ``corrects_id``), summed together."""
     if isinstance(action_ids, Select):  # a list of ids lets the planner use both indexes; a subquery does not
         action_ids = list(db.session.scalars(action_ids))
     original = db.aliased(Expenditure)
@@ -95,8 +96,7 @@ def paid_by_action(action_ids) -> dict[int, Decimal]:
         .where(Expenditure.status == ExpenditureStatus.ACTIVE, Expenditure.fund_action_id.in_(action_ids))
     corrections = select(original.fund_action_id, Expenditure.declared_amount) \
         .join(original, original.id == Expenditure.corrects_id) \
-        .where(Expenditure.status == ExpenditureStatus.ACTIVE, Expenditure.fund_action_id.is_(None),
-               original.fund_action_id.in_(action_ids))
+        .where(Expenditure.status == ExpenditureStatus.ACTIVE, original.fund_action_id.in_(action_ids))
     both = linked.union_all(corrections).subquery()
     rows = db.session.execute(select(both.c.action_id, func.sum(both.c.amount)).group_by(both.c.action_id)).all()
     return {action_id: amount for action_id, amount in rows}
