@@ -325,8 +325,8 @@ def test_flexibility_warning_and_refusal(app):
 def test_duplicate_invoice_must_be_confirmed(app):
     expenditure("Odisee", "partner.odisee@example.org", supplier="Bus Travel NV", invoice="2020/17")
     claim, exps = submitted_claim(lines=[{"supplier": "BUS travel nv", "invoice": "2020-17"}])
-    fig = svc.figures(claim)
-    assert list(fig.duplicates) == [exps[0].id]
+    from app.services.claims.lines import duplicates_in
+    assert list(duplicates_in(claim)) == [exps[0].id]
     fin = user(FIN)
     svc.start_verification(actor(fin), fin, claim)
     verify_all(claim)

@@ -211,6 +211,17 @@ def test_possible_double_financing_is_not_verified_as_part_of_a_selection(client
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).where(ClaimLine.claim_id == claim.id,
                                                         ClaimLine.status == LineStatus.VERIFIED)) == 0
+    # while it is worked on, the page counts the claim's flagged lines; once certified it flags the page's lines
+    # and counts none (the filter finds them)
+    page = client.get(f"/projects/LES/claims/{claim.id}").get_data(as_text=True)
+    assert 'id="claim-duplicates"' in page and "op 1 lijn" in page and page.count("title=\"Ook op #") == 1
+    for line in lines:
+        claim_service.verify_line(actor(fin), fin, claim, line, confirm_duplicate=True)
+    claim_service.certify(actor(fin), fin, claim)
+    db.session.commit()
+    page = client.get(f"/projects/LES/claims/{claim.id}").get_data(as_text=True)
+    assert 'id="claim-duplicates"' not in page and page.count("title=\"Ook op #") == 1
+    assert "mogelijk dubbel, nagekeken" in page
 
 
 @pytest.mark.demo_history

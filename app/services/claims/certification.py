@@ -30,6 +30,7 @@ from ..corrections.recoveries import open_recovery
 from ..corrections.split import allocate_signed, split_signed
 from ..funding.sources import certified_by_source, sources_of
 from .figures import figures
+from .lines import duplicates_in
 from .verification import require_verifier
 from .workflow import record, require_state, transition
 
@@ -54,7 +55,7 @@ def certify(actor: Actor, user: User, claim: Claim) -> Claim:
         raise DomainError(_("Withdrawn expenditures in the claim: %(ids)s.", ids=", ".join(f"#{i}" for i in withdrawn)))
     unconfirmed = db.session.scalars(select(ClaimLine.expenditure_id).where(
         ClaimLine.claim_id == claim.id, ClaimLine.status != LineStatus.PARKED,
-        ClaimLine.duplicate_confirmed_by_id.is_(None), ClaimLine.expenditure_id.in_(list(fig.duplicates)))).all()
+        ClaimLine.duplicate_confirmed_by_id.is_(None), ClaimLine.expenditure_id.in_(list(duplicates_in(claim))))).all()
     if unconfirmed:
         raise DomainError(ngettext(
             "Possible double financing not confirmed for expenditure %(ids)s: confirm for each line that you "

@@ -4,7 +4,7 @@ the category totals, the budget, what earlier certified claims used, EFRO and ow
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -27,7 +27,6 @@ from ...models import (
 from ...models.claim import FINAL_STATES
 from ...money import ZERO, allocate, flat_rate, percent_of, split_fund
 from ..admin.versions import budget_in_force
-from ..expenditures.duplicates import duplicates_of
 from .lines import of_claim
 
 
@@ -62,7 +61,6 @@ class ClaimFigures:
     pending: int = 0
     parked: int = 0
     parked_amount: Decimal = ZERO  # declared on parked lines (not in the declared or certified figures)
-    duplicates: dict[int, list[int]] = field(default_factory=dict)  # expenditure -> the others with its invoice
     fixed: bool = False  # certified: the figures fixed at certification
     budget_version: int | None = None  # the budget version the claim is checked against (None: no versions)
 
@@ -187,12 +185,9 @@ def figures(claim: Claim, partner_ids: set[int] | None = None) -> ClaimFigures:
             row.declared, row.certified = fixed[cid].declared, fixed[cid].certified
             row.efro, row.contribution = fixed[cid].efro, fixed[cid].contribution
         rows.append(row)
-    line_ids = select(ClaimLine.expenditure_id).where(ClaimLine.claim_id == claim.id)
-    duplicates = {eid: [d.expenditure_id for d in found]
-                  for eid, found in duplicates_of(project.id, line_ids, partner_ids, owner_id=claim.partner_id).items()}
     return ClaimFigures(
         rows=rows, rate=project.cofinancing_rate, flexibility=project.flexibility_rate,
         partner_budget=sum(budget.values(), ZERO), partner_earlier=sum(earlier.values(), ZERO),
         line_count=sum(counts.values()), pending=counts[LineStatus.PENDING], parked=counts[LineStatus.PARKED],
-        parked_amount=parked_amount, duplicates=duplicates, fixed=bool(fixed),
+        parked_amount=parked_amount, fixed=bool(fixed),
         budget_version=version.number if version else None)

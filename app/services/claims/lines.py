@@ -15,7 +15,7 @@ from ...i18n import gettext as _
 from ...models import AuditEvent, Claim, ClaimLine, Expenditure, LineStatus
 from ...money import MoneyError, parse_money
 from .. import history
-from ..expenditures.duplicates import has_duplicate
+from ..expenditures.duplicates import duplicates_of, has_duplicate
 from ..paging import Key, Page, keyset
 
 LINES_PAGE = 50
@@ -69,6 +69,16 @@ def of_claim(claim: Claim) -> tuple:
     database read that partner's expenditures instead of the project's: on a claim of thousands of lines in a
     project of 100,000 expenditures that is the difference between an index and a full scan."""
     return ClaimLine.claim_id == claim.id, Expenditure.partner_id == claim.partner_id
+
+
+def duplicates_in(claim: Claim, partner_ids: set[int] | None = None, expenditure_ids: list[int] | None = None
+                  ) -> dict[int, list[int]]:
+    """Possible double financing among the claim's lines (or only the given expenditures of it): expenditure ->
+    the other expenditures of the project with its supplier and invoice number (among ``partner_ids``)."""
+    ids = (expenditure_ids if expenditure_ids is not None
+           else select(ClaimLine.expenditure_id).where(ClaimLine.claim_id == claim.id))
+    return {eid: [d.expenditure_id for d in found] for eid, found
+            in duplicates_of(claim.project_id, ids, partner_ids, owner_id=claim.partner_id).items()}
 
 
 def _line_query(claim: Claim, flt: LineFilter, partner_ids: set[int] | None):

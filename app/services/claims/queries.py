@@ -15,7 +15,7 @@ from ...permissions import can_prepare_claim, four_eyes_problem, scoped, visible
 from ..expenditures.duplicates import duplicates_of
 from ..paging import Key, Page, keyset
 from .figures import ClaimFigures, figures
-from .lines import HistoryPage, LineFilter, free_page, history_page, line_page
+from .lines import HistoryPage, LineFilter, duplicates_in, free_page, history_page, line_page
 from .preparation import claimable_query
 
 
@@ -66,6 +66,8 @@ class ClaimPage:
     claimable_page: Page | None
     claimable_search: str
     claimable_duplicates: dict[int, list]
+    duplicates: dict[int, list[int]]  # possible double financing: expenditure -> the others with its invoice
+    duplicates_counted: bool  # over the whole claim (until it is final), not only the page's lines
     verifier_problem: str | None
     warnings: list[str]
     refusals: list[str]
@@ -89,6 +91,10 @@ def claim_page(user: User, claim: Claim, line_filter: LineFilter | None = None, 
     lines = page.rows
     fig = figures(claim, scope)
     ids = [line.expenditure_id for line in lines]
+    # while the claim is worked on, every line's possible double financing is counted (the verifier confirms
+    # each); once it is final, the page's lines are flagged and the filter finds the others
+    counted = claim.status not in FINAL_STATES
+    duplicates = duplicates_in(claim, scope, None if counted else ids) if counted or ids else {}
     evidence = dict(db.session.execute(
         select(ExpenditureDocument.expenditure_id, func.count()).where(ExpenditureDocument.expenditure_id.in_(ids))
         .group_by(ExpenditureDocument.expenditure_id)).all()) if ids else {}
@@ -107,6 +113,7 @@ def claim_page(user: User, claim: Claim, line_filter: LineFilter | None = None, 
         without_evidence=without, without_evidence_count=without_count or 0,
         claimable=claimable, claimable_page=free, claimable_search=free_search,
         claimable_duplicates=duplicates_of(project.id, [e.id for e in claimable], scope) if claimable else {},
+        duplicates=duplicates, duplicates_counted=counted,
         verifier_problem=four_eyes_problem(user, claim), warnings=warnings, refusals=refusals, basis=basis,
         history=history_page(claim, **(history_at or {})),
         categories=[(r.category_id, r.name) for r in fig.rows if r.flat_rate is None])
