@@ -1,0 +1,83 @@
+"""Who may see and do what: the one place for role and partner-scope checks, as ``can_*`` predicates (also
+available to templates, app/templating.py) and ``require_*`` guards. Services and views both call these.
+
+Roles are per project membership. A partner user sees only its own partner(s); a request for anything
+else answers 404 (NotFound), so ids cannot be probed. The predicates live by area: :mod:`.scope` (roles and
+partner scope), :mod:`.claims` (expenditures, claims, payments, four eyes), :mod:`.fund` (the small-grants
+fund), :mod:`.office` (audits, accounts, ideas, indicators, administration, portfolio)."""
+from .claims import (  # noqa: F401
+    CHANGING_EXPENDITURE_ACTIONS,
+    PREPARING_CLAIM_ACTIONS,
+    can_attach_evidence,
+    can_change_expenditure,
+    can_correct_expenditure,
+    can_download_certificate,
+    can_download_claim_statement,
+    can_export_project,
+    can_manage_payments,
+    can_prepare_claim,
+    can_register_expenditures,
+    can_register_for,
+    can_return_claim,
+    can_see_audit_trail,
+    can_see_claim,
+    can_see_payments,
+    can_verify,
+    can_verify_chain,
+    can_verify_claim,
+    four_eyes_problem,
+    own_lines,
+)
+from .fund import (  # noqa: F401
+    can_assess,
+    can_manage_fund,
+    can_pay_fund_actions,
+    can_record_carried_out,
+    can_register_fund_invoice,
+    can_see_applicant_data,
+    can_see_assessment,
+    can_see_fund,
+    can_see_fund_action,
+    can_see_payment_contact,
+    is_managing_partner_user,
+)
+from .office import (  # noqa: F401
+    administered_project_ids,
+    can_administer,
+    can_book_corrections,
+    can_convert_ideas,
+    can_create_project,
+    can_decide_indicator_report,
+    can_manage_account,
+    can_manage_funding,
+    can_manage_ideas,
+    can_manage_indicators,
+    can_manage_users,
+    can_read_funding,
+    can_record_audits,
+    can_report_indicator,
+    can_see_administration,
+    can_see_audits,
+    can_see_candidate_contacts,
+    can_see_indicators,
+    can_see_portfolio,
+    can_see_recoveries,
+    portfolio_project_ids,
+    require_administration,
+)
+from .scope import (  # noqa: F401
+    EDIT_BUDGET,
+    READ_ALL,
+    can_edit_budget,
+    can_see_partner,
+    project_or_404,
+    require,
+    require_partner,
+    require_project,
+    require_visible,
+    role_label,
+    roles,
+    scoped,
+    sees_all_partners,
+    visible_partner_ids,
+)
