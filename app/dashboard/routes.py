@@ -9,6 +9,8 @@ from flask import Blueprint, render_template, request, session
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from reports.indicators.data import IndicatorProgress
+
 from .. import charts, formatting
 from ..i18n import gettext as _
 from ..services import dashboard as service
@@ -54,6 +56,30 @@ def chart_set(board: service.Dashboard) -> dict[str, Markup]:
     return found
 
 
+def indicator_charts(board: service.Dashboard) -> list[tuple[IndicatorProgress, Markup]]:
+    """Per indicator the user may see, a line chart over the reporting periods: the target (cumulative per
+    period when targets per period were set, else the total), what was achieved in each period and the
+    cumulative achievement, up to the last period with figures. The table next to it gives the numbers."""
+    found = []
+    for p in board.indicators:
+        labels = [str(row.number) for row in p.periods]
+        last = max((k for k, row in enumerate(p.periods) if row.achieved or row.pending), default=-1)
+        shown = p.periods[:last + 1]
+        if any(row.cumulative_target is not None for row in p.periods):
+            target = charts.Series(_("Cumulative target"), [row.cumulative_target or Decimal(0) for row in p.periods])
+        else:
+            target = charts.Series(_("Target"), [p.target for _row in p.periods])
+        series = [target, charts.Series(_("Achieved in the period"), [row.achieved for row in shown]),
+                  charts.Series(_("Cumulative"), [row.cumulative for row in shown])]
+        found.append((p, charts.line_chart(
+            f"chart-indicator-{p.indicator_id}", _("%(code)s %(name)s: achieved against the target",
+                                                   code=p.code, name=p.name),
+            _("Lines per reporting period in %(unit)s: the target, what was achieved in the period and "
+              "cumulatively; the table below gives the figures.", unit=p.unit),
+            labels, series, formatting.quantity, axis=_("Reporting period"))))
+    return found
+
+
 @bp.app_template_filter("dashboard_row")
 def dashboard_row(item, by: dict) -> tuple[str, Amounts]:
     """A partner or cost category with its amounts, for a chart's table."""
@@ -89,4 +115,5 @@ def page():
         session[PROJECT_KEY] = project.code  # the project chosen last, until another is chosen
     board = service.dashboard(current_user, project) if project else None
     return render_template("dashboard/index.html", projects=projects, project=project, board=board,
-                           charts=chart_set(board) if board else {})
+                           charts=chart_set(board) if board else {},
+                           indicator_charts=indicator_charts(board) if board else [])

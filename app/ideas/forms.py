@@ -14,6 +14,10 @@ def role_choices():
             ("participant", _l("You want to think along: candidate participating partner"))]
 
 
+class WithdrawForm(FlaskForm):
+    """The candidate's buttons on its status page: only the CSRF token."""
+
+
 class CandidateForm(FlaskForm):
     role = SelectField(_l("Your role"), choices=role_choices, validate_choice=False)
     org_name = StringField(_l("Organisation"))

@@ -70,7 +70,7 @@ def _convert_form(idea, candidates) -> ConvertForm:
     form = ConvertForm()
     form.programme_id.choices = [(str(p.id), p.name) for p in db.session.scalars(select(Programme)
                                                                                 .order_by(Programme.id))]
-    accepted = [c for c in candidates if c.status is CandidateStatus.ACCEPTED]
+    accepted = [c for c in candidates if c.status is CandidateStatus.ACCEPTED and not c.withdrawn]
     form.candidates.choices = [(str(c.id), f"{c.org_name} ({c.org_country}) – {c.role.label}") for c in accepted]
     form.lead.choices = [(str(c.id), c.org_name) for c in accepted]
     if request.method == "GET":

@@ -1,5 +1,6 @@
 """Project ideas without an account: the list of ideas, an idea's page with its published candidates, the
-registration form (rate-limited, CSRF-protected) and the candidate's private status page."""
+registration form (rate-limited, CSRF-protected) and the candidate's private status page, where it withdraws
+its consent to publish or its candidacy."""
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 
 from ..errors import DomainError, NotFound
@@ -8,7 +9,7 @@ from ..i18n import gettext as _
 from ..limiter import limiter, rate
 from ..services.audit import Actor
 from ..services.ideas import registration as svc
-from .forms import CandidateForm
+from .forms import CandidateForm, WithdrawForm
 
 bp = Blueprint("ideas_public", __name__, url_prefix="/ideas")
 
@@ -75,10 +76,35 @@ def register(idea_id):
 @limiter.limit(rate("RATELIMIT_FUND_STATUS"))
 def status(token):
     candidate = svc.candidate_for_token(token)
-    response = make_response(render_template("ideas/status.html", candidate=candidate, idea=candidate.idea))
+    response = make_response(render_template("ideas/status.html", candidate=candidate, idea=candidate.idea,
+                                             token=token, form=WithdrawForm()))
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+@bp.post("/status/<token>/<any(consent, candidacy):what>/withdraw")
+@limiter.limit(rate("RATELIMIT_FUND_STATUS"))
+def withdraw(token, what):
+    candidate = svc.candidate_for_token(token)
+    if not WithdrawForm().validate_on_submit():
+        flash(_("The form had expired; please send it again."), "error")
+        return redirect(url_for("ideas_public.status", token=token))
+    try:
+        if what == "consent":
+            svc.withdraw_consent(visitor(), candidate)
+            message = _("Your consent to publish has been withdrawn: the idea's page no longer lists your "
+                        "organisation.")
+        else:
+            svc.withdraw(visitor(), candidate)
+            message = _("Your candidacy has been withdrawn. The office still sees that you applied.")
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for("ideas_public.status", token=token))
 
 
 @bp.errorhandler(NotFound)

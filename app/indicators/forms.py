@@ -31,6 +31,14 @@ class IndicatorForm(FlaskForm):
     submit = SubmitField(_l("Add the indicator"))
 
 
+class IndicatorEditForm(FlaskForm):
+    name = StringField(_l("Indicator"))
+    unit = StringField(_l("Unit"))
+    baseline = QuantityField(_l("Baseline"), validators=[Optional()])
+    target = QuantityField(_l("Target"), validators=[Optional()])
+    submit = SubmitField(_l("Save the changes"))
+
+
 class TargetForm(FlaskForm):
     period_id = SelectField(_l("Period or year"), coerce=str, validate_choice=False)
     value = QuantityField(_l("Target"), validators=[Optional()])

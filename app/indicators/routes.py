@@ -23,7 +23,7 @@ from ..permissions import can_manage_indicators, can_report_indicator, can_see_i
 from ..services.indicators import files, progress, reporting
 from ..services.indicators import setup as svc
 from ..views import commit_or_explain
-from .forms import AssignForm, DecisionForm, IndicatorForm, ReportForm, TargetForm
+from .forms import AssignForm, DecisionForm, IndicatorEditForm, IndicatorForm, ReportForm, TargetForm
 
 bp = Blueprint("indicators", __name__, url_prefix="/projects")
 
@@ -94,11 +94,29 @@ def show(code, indicator_id):
     return render_template("indicators/show.html", project=project, indicator=indicator, item=item,
                            reports=reporting.reports_of(current_user, project, indicator), target_form=target_form,
                            assign_form=assign_form, report_form=report_form, reportable=reportable,
-                           decision_form=DecisionForm(), can_manage=can_manage_indicators(current_user, project))
+                           decision_form=DecisionForm(), can_manage=can_manage_indicators(current_user, project),
+                           edit_form=IndicatorEditForm(obj=indicator))
 
 
 def _back(code, indicator_id, anchor=""):
     return redirect(url_for("indicators.show", code=code, indicator_id=indicator_id) + anchor)
+
+
+@bp.post("/<code>/indicators/<int:indicator_id>/edit")
+@login_required
+def edit(code, indicator_id):
+    project = _project(code)
+    indicator = reporting.visible_indicator_or_404(current_user, project, indicator_id)
+    form = IndicatorEditForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+    else:
+        commit_or_explain(lambda: svc.update_indicator(current_actor(), current_user, indicator, form.name.data,
+                                                       form.unit.data, form.baseline.data, form.target.data),
+                          _("The indicator has been changed; the values reported on it stay as they are."))
+    return _back(code, indicator_id, "#edit")
 
 
 @bp.post("/<code>/indicators/<int:indicator_id>/targets")
@@ -138,6 +156,23 @@ def assign(code, indicator_id):
     else:
         commit_or_explain(lambda: svc.assign(current_actor(), current_user, indicator, partner),
                           _("%(partner)s now reports on this indicator.", partner=partner.label))
+    return _back(code, indicator_id, "#assignments")
+
+
+@bp.post("/<code>/indicators/<int:indicator_id>/assignments/<int:partner_id>/remove")
+@login_required
+def unassign(code, indicator_id, partner_id):
+    project = _project(code)
+    indicator = reporting.visible_indicator_or_404(current_user, project, indicator_id)
+    partner = db.session.get(Partner, partner_id)
+    if partner is None or partner.project_id != project.id:
+        raise NotFound()
+    if not DecisionForm().validate_on_submit():
+        flash(_("The form had expired; please send it again."), "error")
+    else:
+        commit_or_explain(lambda: svc.unassign(current_actor(), current_user, indicator, partner),
+                          _("%(partner)s no longer reports on this indicator; what it reported stays.",
+                            partner=partner.label))
     return _back(code, indicator_id, "#assignments")
 
 

@@ -1,7 +1,9 @@
 """Project ideas that look for partners, and the organisations that put themselves forward as candidate lead
 or participating partner. A candidate's contact person is personal data: only the office (admins and finance
 officers) sees it; the public sees a candidate's organisation, country, role and description only when the
-candidate agreed to publish them and the office accepted the candidacy."""
+candidate agreed to publish them and the office accepted the candidacy. Through its private status link a
+candidate may withdraw its consent to publish, or its candidacy: the row stays (with when it was withdrawn),
+the public listing drops it at once, and the audit trail holds the before and after."""
 from __future__ import annotations
 
 import enum
@@ -92,6 +94,8 @@ class IdeaCandidate(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_note: Mapped[str] = mapped_column(Text, default="")
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="RESTRICT"))
+    consent_withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # consent to publish withdrawn
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the candidacy withdrawn
 
     idea: Mapped[ProjectIdea] = relationship()
     partner: Mapped[Partner | None] = relationship()
@@ -101,9 +105,20 @@ class IdeaCandidate(db.Model):
         CheckConstraint("org_country IN ('BE', 'NL')", name="country"),
         CheckConstraint("status = 'submitted' OR decided_at IS NOT NULL", name="decided"),
         CheckConstraint("partner_id IS NULL OR status = 'accepted'", name="partner_only_accepted"),
+        CheckConstraint("withdrawn_at IS NULL OR partner_id IS NULL", name="withdrawn_not_partner"),
+        CheckConstraint("consent_withdrawn_at IS NULL OR NOT consent_publish", name="consent_withdrawn"),
     )
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def state_label(self) -> str:
+        """The status as the candidate and the office read it: a withdrawn candidacy says so."""
+        return _("withdrawn by the candidate") if self.withdrawn else self.status.label
 
     @property
     def published(self) -> bool:
         """What the public page lists: accepted by the office, and the candidate agreed to publish."""
-        return self.status is CandidateStatus.ACCEPTED and self.consent_publish
+        return self.status is CandidateStatus.ACCEPTED and self.consent_publish and not self.withdrawn

@@ -117,3 +117,49 @@ def test_a_partner_reports_progress_and_a_finance_officer_accepts_it(page, scree
     expect(period3.locator(".achieved")).to_have_text("7")
     expect(period3.locator(".cumulative")).to_have_text("24")
     page.screenshot(path=os.path.join(screenshots, "indicator-accepted.png"), full_page=True)
+    # the dashboard shows the same accepted figures, and fits a phone
+    page.goto("/?project=LES")
+    o2 = page.locator("#indicator-summary tr[data-indicator='O2']")
+    expect(o2.locator(".achieved")).to_have_text("24")
+    page.locator("figure[data-indicator='O2'] summary").click()
+    expect(page.locator("figure[data-indicator='O2'] tr[data-period='3'] .cumulative")).to_have_text("24")
+    page.set_viewport_size({"width": 390, "height": 900})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.locator("#indicator-progress").screenshot(path=os.path.join(screenshots, "dashboard-indicators-390.png"))
+
+
+def test_a_partner_sees_its_own_indicators_on_the_dashboard_on_a_phone(page, screenshots):
+    page.set_viewport_size({"width": 390, "height": 900})
+    log_in(page, "partner.howest@example.org")
+    page.goto("/?project=LES")
+    expect(page.locator("#indicator-summary tbody tr")).to_have_count(1)
+    expect(page.locator("#indicator-summary")).to_contain_text("O2 Grensoverschrijdende stages georganiseerd")
+    expect(page.locator("#indicator-progress")).not_to_contain_text("Odisee")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=os.path.join(screenshots, "dashboard-partner-390.png"), full_page=True)
+
+
+def test_a_candidate_withdraws_consent_and_candidacy_by_its_private_link(page, screenshots):
+    idea_id = read(select(ProjectIdea.id).where(ProjectIdea.title.like("Vroegtijdige%")))
+    page.goto(f"/ideas/{idea_id}/register?role=participant")
+    page.fill("input[name=org_name]", "Scholengroep Maasland")
+    page.select_option("select[name=org_country]", "BE")
+    page.fill("textarea[name=description]", "Denkt mee over stages.")
+    page.fill("input[name=contact_name]", "Bart Maes")
+    page.fill("input[name=contact_email]", "bart.maes@maasland.example")
+    page.check("input[name=consent_publish]")
+    page.get_by_role("button", name="Mijn organisatie kandidaat stellen").click()
+    status_url = page.url
+    page.click("summary:has-text('Mijn toestemming tot publicatie intrekken')")
+    page.click("button:has-text('Ja, mijn toestemming intrekken')")
+    expect(page.locator(".flash-success")).to_contain_text("toestemming")
+    expect(page.locator("#candidate-published")).to_contain_text("u trok uw toestemming in")
+    page.click("summary:has-text('Mijn kandidatuur intrekken')")
+    page.click("button:has-text('Ja, mijn kandidatuur intrekken')")
+    expect(page.locator("#candidate-status")).to_have_text("ingetrokken door de kandidaat")
+    expect(page.locator("#withdraw")).to_have_count(0)
+    page.screenshot(path=os.path.join(screenshots, "idea-withdrawn.png"), full_page=True)
+    assert page.url == status_url
+    candidate = db.session.scalar(select(IdeaCandidate).where(IdeaCandidate.org_name == "Scholengroep Maasland"))
+    assert candidate.withdrawn and not candidate.consent_publish and candidate.contact_name == "Bart Maes"
+    db.session.rollback()

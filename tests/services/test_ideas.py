@@ -142,3 +142,63 @@ def project_period_numbers(project_id: int) -> list[int]:
     from app.models import ReportingPeriod
     return list(db.session.scalars(select(ReportingPeriod.number).where(ReportingPeriod.project_id == project_id)
                                    .order_by(ReportingPeriod.number)))
+
+
+def test_a_candidate_withdraws_its_consent_to_publish_and_the_public_page_drops_it_at_once(app):
+    idea, fin = limburg(), user("finance@example.org")
+    candidate, token = registration.register(VISITOR, idea, data())
+    office.accept(actor(fin), fin, candidate)
+    assert "Technicum Noord-Limburg" in [c.org_name for c in registration.published_candidates(idea)]
+    registration.withdraw_consent(VISITOR, registration.candidate_for_token(token))
+    db.session.commit()
+    assert "Technicum Noord-Limburg" not in [c.org_name for c in registration.published_candidates(idea)]
+    assert candidate.status is CandidateStatus.ACCEPTED and not candidate.consent_publish
+    assert candidate.consent_withdrawn_at is not None and not candidate.published
+    assert candidate.contact_email == "an.claes@technicum.example"  # the office keeps its candidacy
+    ev = events("idea.candidate_consent_withdrawn")[-1]
+    assert ev.role == "candidate" and ev.ip == "203.0.113.7" and ev.object_id == str(candidate.id)
+    assert '"consent_publish":true' in ev.before.replace(" ", "") and '"published":false' in ev.after.replace(" ", "")
+    assert "claes" not in (ev.before + ev.after).lower()
+    with pytest.raises(DomainError):  # once
+        registration.withdraw_consent(VISITOR, candidate)
+
+
+def test_a_candidate_withdraws_its_candidacy_and_nothing_is_deleted(app):
+    idea, fin, admin = limburg(), user("finance@example.org"), user("admin@example.org")
+    waiting, _t = registration.register(VISITOR, idea, data(org_name="Wacht Nog"))
+    accepted, _t = registration.register(VISITOR, idea, data())
+    office.accept(actor(fin), fin, accepted)
+    registration.withdraw(VISITOR, waiting)
+    registration.withdraw(VISITOR, accepted)
+    db.session.commit()
+    assert "Technicum Noord-Limburg" not in [c.org_name for c in registration.published_candidates(idea)]
+    assert {c.org_name for c in office.candidates_of(fin, idea)} >= {"Wacht Nog", "Technicum Noord-Limburg"}
+    assert waiting.withdrawn and waiting.status is CandidateStatus.SUBMITTED and accepted.withdrawn_at is not None
+    counts = dict(office.ideas_overview(fin))[idea]
+    assert counts["withdrawn"] == 2 and counts["accepted"] == 2 and counts["submitted"] == 1  # the demo's 2 + 1
+    with pytest.raises(DomainError):  # the office can no longer accept it
+        office.accept(actor(fin), fin, waiting)
+    with pytest.raises(DomainError):  # nor make it a partner
+        office.convert(actor(admin), admin, idea, conversion(idea, [accepted], accepted))
+    with pytest.raises(DomainError):  # once
+        registration.withdraw(VISITOR, accepted)
+    ev = events("idea.candidate_withdrawn")
+    assert [e.object_id for e in ev[-2:]] == [str(waiting.id), str(accepted.id)]
+    before = ev[-1].before.replace(" ", "")
+    assert '"withdrawn":false' in before and '"published":true' in before
+    assert '"withdrawn":true' in ev[-1].after.replace(" ", "")
+
+
+def test_a_declined_candidate_or_a_partner_does_not_withdraw_its_candidacy(app):
+    idea, fin, admin = limburg(), user("finance@example.org"), user("admin@example.org")
+    declined, _t = registration.register(VISITOR, idea, data(org_name="Afgewezen bv"))
+    office.decline(actor(fin), fin, declined, "Past niet.")
+    with pytest.raises(DomainError):
+        registration.withdraw(VISITOR, declined)
+    lead, _t = registration.register(VISITOR, idea, data())
+    office.accept(actor(fin), fin, lead)
+    office.convert(actor(admin), admin, idea, conversion(idea, [lead], lead))
+    with pytest.raises(DomainError):
+        registration.withdraw(VISITOR, lead)  # a partner of the project now
+    registration.withdraw_consent(VISITOR, lead)  # but it may still leave the public page
+    assert lead.partner_id is not None and not lead.published

@@ -163,3 +163,85 @@ def test_the_progress_report_shows_the_accepted_values(app):
     _name, own = files.make(actor(howest), howest, project(), "xlsx", "en", "Hanne")
     codes = [r[0] for r in load_workbook(io.BytesIO(own))["Indicators"].iter_rows(min_row=2, values_only=True)]
     assert codes == ["O2"]
+
+
+def test_an_indicator_is_changed_later_with_its_before_and_after_and_accepted_values_stay(app):
+    fin, o2 = user(FIN), indicator("O2")
+    accepted = [(r.id, r.value, r.status) for r in db.session.scalars(
+        select(IndicatorReport).where(IndicatorReport.indicator_id == o2.id).order_by(IndicatorReport.id))]
+    before = by_code(fin)["O2"]
+    setup.update_indicator(actor(fin), fin, o2, "Grensoverschrijdende stages", "studenten", Decimal("2"),
+                           Decimal("72"))
+    setup.set_target(actor(fin), fin, o2, Decimal("12"), period_id=period(3).id)  # a period target changed
+    db.session.commit()
+    o2 = indicator("O2")
+    assert (o2.code, o2.name, o2.unit, o2.baseline, o2.target) == (
+        "O2", "Grensoverschrijdende stages", "studenten", Decimal("2.00"), Decimal("72.00"))
+    after = by_code(fin)["O2"]
+    assert [(p.achieved, p.cumulative, p.pending) for p in after.periods] == [
+        (p.achieved, p.cumulative, p.pending) for p in before.periods]  # what was accepted counts as before
+    assert after.periods[2].target == Decimal("12.00") and after.share == Decimal("23.6")  # 17 of 72
+    assert [(r.id, r.value, r.status) for r in db.session.scalars(
+        select(IndicatorReport).where(IndicatorReport.indicator_id == o2.id).order_by(IndicatorReport.id))] == accepted
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "indicator.updated"))
+    assert event.object_id == str(o2.id) and event.project_id == project().id
+    assert '"stages"' in event.before and '"60.00"' in event.before and '"0.00"' in event.before
+    assert '"studenten"' in event.after and '"72.00"' in event.after and '"2.00"' in event.after
+    target = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "indicator.target_set")
+                                .order_by(AuditEvent.seq.desc())).first()
+    assert '"10.00"' in target.before and '"12.00"' in target.after
+    # unchanged: nothing recorded
+    count = db.session.scalar(select(func.count(AuditEvent.id)))
+    setup.update_indicator(actor(fin), fin, o2, o2.name, o2.unit, o2.baseline, o2.target)
+    assert db.session.scalar(select(func.count(AuditEvent.id))) == count
+
+
+@pytest.mark.parametrize(("name", "unit", "baseline", "target"), [
+    ("", "stages", Decimal(0), Decimal(60)), ("x" * 301, "stages", Decimal(0), Decimal(60)),
+    ("Stages", " ", Decimal(0), Decimal(60)), ("Stages", "x" * 61, Decimal(0), Decimal(60)),
+    ("Stages", "stages", Decimal(-1), Decimal(60)), ("Stages", "stages", Decimal(0), None),
+    ("Stages", "stages", Decimal(0), Decimal("1.234")), ("Stages", "stages", Decimal(0), Decimal("1e12")),
+])
+def test_a_change_breaking_a_rule_is_refused_and_changes_nothing(app, name, unit, baseline, target):
+    fin, o2 = user(FIN), indicator("O2")
+    with pytest.raises(DomainError):
+        setup.update_indicator(actor(fin), fin, o2, name, unit, baseline, target)
+    db.session.rollback()
+    o2 = indicator("O2")
+    assert (o2.name, o2.unit, o2.target) == ("Grensoverschrijdende stages georganiseerd", "stages", Decimal("60.00"))
+
+
+def test_only_an_administrator_or_a_finance_officer_changes_an_indicator(app):
+    for email in (HOWEST, "auditor@example.org"):
+        u = user(email)
+        with pytest.raises(PermissionDenied):
+            setup.update_indicator(actor(u), u, indicator("O2"), "x", "x", Decimal(0), Decimal(1))
+        with pytest.raises(PermissionDenied):
+            setup.unassign(actor(u), u, indicator("O2"), partner("Howest"))
+    admin = user("admin@example.org")
+    setup.update_indicator(actor(admin), admin, indicator("R1"), "Werkgevers met een stageplaats", "werkgevers",
+                           Decimal(12), Decimal(40))
+    assert indicator("R1").name == "Werkgevers met een stageplaats"
+
+
+def test_a_partner_is_unassigned_and_what_it_reported_stays(app):
+    fin, o2 = user(FIN), indicator("O2")
+    with pytest.raises(DomainError, match="Odisee"):  # its period-2 report waits for a decision
+        setup.unassign(actor(fin), fin, o2, partner("Odisee"))
+    with pytest.raises(NotFound):  # TUA West does not report on O2
+        setup.unassign(actor(fin), fin, o2, partner("TUA West"))
+    achieved = by_code(fin)["O2"].achieved
+    setup.unassign(actor(fin), fin, o2, partner("Howest"))
+    db.session.commit()
+    o2 = indicator("O2")
+    assert [a.partner.name for a in o2.assignments] == ["Odisee"]
+    assert by_code(fin)["O2"].achieved == achieved  # Howest's accepted 6 + 8 keep counting
+    howest = user(HOWEST)
+    assert reporting.visible_indicators(howest, project()) == []
+    with clock_at(LATER), pytest.raises(PermissionDenied):
+        reporting.submit(actor(howest), howest, o2, partner("Howest"), period(3).id, Decimal(1), "x")
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "indicator.unassigned"))
+    assert '"assigned":true' in event.before.replace(" ", "") and '"assigned":false' in event.after.replace(" ", "")
+    assert "Howest" in event.before
+    setup.assign(actor(fin), fin, o2, partner("Howest"))  # and assigned again
+    assert sorted(a.partner.name for a in indicator("O2").assignments) == ["Howest", "Odisee"]

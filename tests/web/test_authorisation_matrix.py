@@ -89,11 +89,14 @@ MATRIX: dict[tuple[str, str], str] = {
     ("ideas_public.register", "GET"): "200 200 200 200 200 200",
     ("ideas_public.register", "POST"): "422 422 422 422 422 422",
     ("ideas_public.status", "GET"): "200 200 200 200 200 200",
+    # the test's candidate withdraws its candidacy (302); again: a message (302), for anyone with the link
+    ("ideas_public.withdraw", "POST"): "302 302 302 302 302 302",
     ("indicators.index", "GET"): "login 200 200 200 200 200",
     ("indicators.create", "POST"): "login 403 403 403 302 302",
     ("indicators.show", "GET"): "login 200 200 200 200 200",
     ("indicators.set_target", "POST"): "login 302 302 302 302 302",
     ("indicators.assign", "POST"): "login 302 302 302 302 302",
+    ("indicators.edit", "POST"): "login 403 403 403 302 302",  # the office's empty form: a message
     ("indicators.report", "POST"): "login 404 404 404 404 404",
     ("indicators.decide", "POST"): "login 302 404 302 302 302",
     ("indicators.evidence", "GET"): "login 200 404 200 200 200",
@@ -193,6 +196,9 @@ MATRIX: dict[tuple[str, str], str] = {
     ("fund.renew_link", "POST"): "login 404 404 403 200 403",
     ("fund.revoke_link", "POST"): "login 404 404 403 302 403",
     ("fund.report_document", "GET"): "login 404 404 200 200 200",
+    # last, as it changes what Howest sees: the finance officer takes Howest off its indicator (302); for the
+    # admin after it, Howest no longer reports on it (404)
+    ("indicators.unassign", "POST"): "login 403 403 403 302 404",
     ("auth.logout", "POST"): "login login login login login login",
 }
 
@@ -267,7 +273,8 @@ def _later_objects(les, howest) -> dict:
             "new": 2,
             "audits.document": {"link_id": finding_document.id if finding_document else 1},
             "indicators.evidence": {"link_id": evidence.id if evidence else 1},
-            "ideas_public.status": {"token": idea_token}}
+            "ideas_public.status": {"token": idea_token},
+            "ideas_public.withdraw": {"token": idea_token, "what": "candidacy"}}
 
 
 def _url(app, endpoint: str, objects: dict) -> str:

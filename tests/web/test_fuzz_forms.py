@@ -451,6 +451,10 @@ def _indicator_forms() -> dict[str, Form]:
             "partner_id": bad_id(), "period_id": bad_id(), "value": amount, "explanation": bad_text(2000)}, page),
         "indicator decision": Form(FIN, f"/projects/LES/indicators/reports/{waiting.id}/accept", {"note": ""},
                                    {"note": st.one_of(with_nul(), too_long(2000))}, page),
+        "indicator change": Form(FIN, f"{page}/edit", {
+            "name": "Grensoverschrijdende stages", "unit": "stages", "baseline": "0", "target": "60"}, {
+            "name": bad_text(300), "unit": bad_text(60), "target": amount,
+            "baseline": st.one_of(huge_amount(), with_nul())}, page),
     }
 
 
@@ -542,7 +546,7 @@ FORM_NAMES = ["login", "new expenditure", "edit expenditure", "withdraw", "corre
               "audit status", "correction", "repayment", "write off", "own password", "second factor at account",
               "new user", "idea registration", "new idea", "idea decision", "idea conversion", "new indicator",
               "indicator target", "indicator assignment", "indicator report", "indicator decision",
-              "funding sources"]
+              "indicator change", "funding sources"]
 
 
 def _check_refused(client, response, before):
@@ -588,7 +592,7 @@ def test_every_form_is_fuzzed(app):
     no_fields = {"auth.logout", "claims.submit", "claims.start", "claims.certify", "claims.remove_line",
                  "fund.revoke_link", "fund.renew_link", "audit.run_chain", "accounts.deactivate",
                  "accounts.reactivate", "accounts.reset_password",
-                 "admin.revoke"}
+                 "admin.revoke", "indicators.unassign", "ideas_public.withdraw"}
     separate = {"documents.upload", "imports.upload",  # their own property tests (files)
                 # codes: a wrong one is audited (the sign-in limits count it), see test_no_hostile_code_...
                 "auth.second_factor", "auth.enrol", "accounts.recovery_codes", "admin.upload_budget"}

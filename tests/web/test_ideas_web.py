@@ -80,3 +80,53 @@ def test_the_office_sees_contacts_and_publishes_a_candidate(client):
     page = client.get(f"/ideas/{idea_id()}").get_data(as_text=True)
     assert "Technicum Noord-Limburg" in page and "an.claes" not in page and "An Claes" not in page
     assert client.get(f"/office/ideas/{idea_id()}/convert").status_code == 403  # an administrator converts
+
+
+def published_and_accepted(client) -> str:
+    """Register, have the office accept it, and return the private status link."""
+    status_url = register(client).headers["Location"]
+    candidate = db.session.scalar(select(IdeaCandidate).where(IdeaCandidate.org_name == "Technicum Noord-Limburg"))
+    login(client, "finance@example.org")
+    office = client.get(f"/office/ideas/{idea_id()}").get_data(as_text=True)
+    client.post(f"/office/ideas/{idea_id()}/candidates/{candidate.id}/accept",
+                data={"csrf_token": csrf_token(office), "note": ""})
+    client.post("/logout", data={"csrf_token": csrf_token(client.get("/projects").get_data(as_text=True))})
+    assert "Technicum Noord-Limburg" in client.get(f"/ideas/{idea_id()}").get_data(as_text=True)
+    return status_url
+
+
+def test_a_candidate_withdraws_its_consent_by_its_private_link_and_the_listing_drops_it(client):
+    status_url = published_and_accepted(client)
+    page = client.get(status_url).get_data(as_text=True)
+    assert 'id="withdraw-consent"' in page and 'id="withdraw-candidacy"' in page
+    done = client.post(status_url + "/consent/withdraw", data={"csrf_token": csrf_token(page)},
+                       follow_redirects=True)
+    html = done.get_data(as_text=True)
+    assert 'class="flash flash-success"' in html and 'id="withdraw-consent"' not in html
+    assert "Technicum Noord-Limburg" not in client.get(f"/ideas/{idea_id()}").get_data(as_text=True)
+    assert client.post(status_url + "/consent/withdraw", data={"csrf_token": csrf_token(html)},
+                       follow_redirects=True).status_code == 200  # again: a message, nothing changes
+    login(client, "finance@example.org")
+    office = client.get(f"/office/ideas/{idea_id()}").get_data(as_text=True)
+    row = re.search(r'<tr id="candidate-\d+" data-org="Technicum Noord-Limburg">.*?</tr>', office, re.S).group(0)
+    assert "an.claes@technicum.example" in row and "toestemming ingetrokken" in row
+
+
+def test_a_candidate_withdraws_its_candidacy_and_the_office_still_sees_it(client):
+    status_url = published_and_accepted(client)
+    page = client.get(status_url).get_data(as_text=True)
+    assert client.post(status_url + "/candidacy/withdraw", data={}).status_code == 400  # no CSRF token
+    done = client.post(status_url + "/candidacy/withdraw", data={"csrf_token": csrf_token(page)},
+                       follow_redirects=True)
+    html = done.get_data(as_text=True)
+    assert 'class="flash flash-success"' in html and 'id="withdraw-candidacy"' not in html
+    assert "Technicum Noord-Limburg" not in client.get(f"/ideas/{idea_id()}").get_data(as_text=True)
+    candidate = db.session.scalar(select(IdeaCandidate).where(IdeaCandidate.org_name == "Technicum Noord-Limburg"))
+    db.session.refresh(candidate)
+    assert candidate.withdrawn and candidate.contact_email == "an.claes@technicum.example"
+    assert client.post("/ideas/status/" + "x" * 43 + "/candidacy/withdraw",
+                       data={"csrf_token": csrf_token(page)}).status_code == 404
+    login(client, "finance@example.org")
+    office = client.get(f"/office/ideas/{idea_id()}").get_data(as_text=True)
+    row = re.search(r'<tr id="candidate-\d+" data-org="Technicum Noord-Limburg">.*?</tr>', office, re.S).group(0)
+    assert "an.claes@technicum.example" in row and "Aanvaarden" not in row

@@ -3,6 +3,7 @@ partner reports a value with evidence, a finance officer accepts it, the progres
 another partner finds neither the report nor its evidence."""
 import io
 import re
+import subprocess
 from decimal import Decimal
 
 import pytest
@@ -14,6 +15,7 @@ from app.models import Indicator, IndicatorReport, ReportStatus
 from tests.conftest import csrf_token, login
 from tests.factories import partner, period, project
 from tests.fund_factories import second_finance_officer
+from tests.reports.test_statement_builders import needs_fonts, needs_tool
 
 pytestmark = pytest.mark.demo_history
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -83,3 +85,81 @@ def test_a_target_for_no_period_or_year_is_refused_with_a_message(client, choice
                            data={"csrf_token": csrf_token(page), "period_id": choice, "value": "5"},
                            follow_redirects=True)
     assert response.status_code == 200 and 'class="flash flash-error"' in response.get_data(as_text=True)
+
+
+def test_the_progress_report_pdf_shows_the_accepted_values(client, tmp_path):
+    needs_fonts()
+    needs_tool("pdftotext", "poppler-utils")
+    login(client, "finance@example.org")
+    response = client.get("/projects/LES/indicators/progress.pdf?lang=en")
+    path = tmp_path / "progress.pdf"
+    path.write_bytes(response.data)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    o2 = text[text.index("O2 Grensoverschrijdende stages"):text.index("R1 ")]
+    rows = {int(m[0]): m[1:] for m in re.findall(r"Period (\d)\s+\S+ – \S+\s+(\d+)\s+(\d+)\s+(\d+)", o2)}
+    assert rows[1] == ("10", "9", "9") and rows[2] == ("10", "8", "17")  # target, achieved, cumulative: accepted only
+
+
+def edit(client, indicator, **data):
+    page = client.get(f"/projects/LES/indicators/{indicator.id}").get_data(as_text=True)
+    return client.post(f"/projects/LES/indicators/{indicator.id}/edit", data={"csrf_token": csrf_token(page),
+                                                                             **data}, follow_redirects=True)
+
+
+def test_a_finance_officer_changes_an_indicator_and_the_accepted_values_stay(client):
+    login(client, "finance@example.org")
+    page = client.get(f"/projects/LES/indicators/{o2().id}").get_data(as_text=True)
+    assert 'id="edit-form"' in page and 'value="60,00"' in page
+    response = edit(client, o2(), name="Grensoverschrijdende stages", unit="studenten", baseline="2", target="72")
+    html = response.get_data(as_text=True)
+    assert 'class="flash flash-success"' in html
+    db.session.expire_all()
+    assert (o2().name, o2().unit, o2().baseline, o2().target) == (
+        "Grensoverschrijdende stages", "studenten", Decimal("2.00"), Decimal("72.00"))
+    section = html[html.index('data-indicator="O2"'):]
+    rows = re.findall(r'<tr data-period="(\d)">.*?class="num achieved">([^<]*)<.*?class="num cumulative">([^<]*)<',
+                      section[:section.index("</table>")], re.S)
+    assert rows[:2] == [("1", "9", "9"), ("2", "8", "17")]
+    trail = client.get("/projects/LES/audit").get_data(as_text=True)
+    assert "studenten" in trail and "72" in trail
+    refused = edit(client, o2(), name="", unit="studenten", baseline="2", target="72")
+    assert 'class="flash flash-error"' in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert o2().name == "Grensoverschrijdende stages"
+    for bad in ({"target": "veel"}, {"target": "-3"}, {"baseline": "1,234"}):
+        response = edit(client, o2(), **{"name": "X", "unit": "x", "baseline": "0", "target": "1", **bad})
+        assert response.status_code == 200 and 'class="flash flash-error"' in response.get_data(as_text=True)
+        db.session.expire_all()
+        assert o2().name == "Grensoverschrijdende stages"
+
+
+def test_a_partner_or_an_auditor_cannot_change_an_indicator(client):
+    login(client, "partner.howest@example.org")
+    page = client.get(f"/projects/LES/indicators/{o2().id}").get_data(as_text=True)
+    assert 'id="edit-form"' not in page
+    assert client.post(f"/projects/LES/indicators/{o2().id}/edit", data={
+        "csrf_token": csrf_token(page), "name": "X", "unit": "x", "baseline": "0", "target": "1"}).status_code == 403
+    assert client.post(f"/projects/LES/indicators/{o2().id}/assignments/{partner('Howest').id}/remove",
+                       data={"csrf_token": csrf_token(page)}).status_code == 403
+    db.session.expire_all()
+    assert o2().name == "Grensoverschrijdende stages georganiseerd" and len(o2().assignments) == 2
+
+
+def test_a_finance_officer_removes_a_partner_from_an_indicator(client):
+    login(client, "finance@example.org")
+    page = client.get(f"/projects/LES/indicators/{o2().id}").get_data(as_text=True)
+    assert 'id="assigned-partners"' in page
+    howest = partner("Howest").id
+    removed = client.post(f"/projects/LES/indicators/{o2().id}/assignments/{howest}/remove",
+                          data={"csrf_token": csrf_token(page)}, follow_redirects=True)
+    assert 'class="flash flash-success"' in removed.get_data(as_text=True)
+    db.session.expire_all()
+    assert [a.partner.name for a in o2().assignments] == ["Odisee"]
+    refused = client.post(f"/projects/LES/indicators/{o2().id}/assignments/{partner('Odisee').id}/remove",
+                          data={"csrf_token": csrf_token(page)}, follow_redirects=True)
+    assert "Odisee" in refused.get_data(as_text=True) and 'class="flash flash-error"' in refused.get_data(as_text=True)
+    assert client.post(f"/projects/LES/indicators/{o2().id}/assignments/999999/remove",
+                       data={"csrf_token": csrf_token(page)}).status_code == 404
+    assert client.post(f"/projects/LES/indicators/{o2().id}/assignments/{howest}/remove",
+                       data={"csrf_token": csrf_token(page)}).status_code == 404  # no longer assigned

@@ -5,18 +5,23 @@ SQL queries for each section, whatever the number of partners, claims or lines.
   possible double financing;
 - partner: its budget and absorption per cost category, its claims and their status, what is missing (lines
   without evidence, periods without a submitted claim);
-- auditor: recent events, the chain's last verification, statements to download.
+- auditor: recent events, the chain's last verification, statements to download;
+- every role: the progress of the indicators the user may see (app/services/indicators/progress.py, the same
+  aggregation as the project page and the progress report; a partner user: the indicators assigned to its
+  partner).
 A partner user's figures cover only its own partners (``visible_partner_ids``); nothing of another partner
 is read for it.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import and_, exists, func, select
+
+from reports.indicators.data import IndicatorProgress
 
 from ...extensions import db
 from ...models import (
@@ -40,9 +45,10 @@ from ...models import (
 from ...models.claim import FINAL_STATES
 from ...models.types import utcnow
 from ...money import ZERO
-from ...permissions import roles, visible_partner_ids
+from ...permissions import can_see_indicators, roles, visible_partner_ids
 from .. import history
 from ..budget import categories_of, periods_of
+from ..indicators import progress as indicator_progress
 from ..statements import jobs
 from .figures import OPEN_STATES, Breakdown, Cumulative, breakdown, cumulative
 
@@ -149,6 +155,7 @@ class Dashboard:
     finance: FinanceView | None = None
     partner: PartnerView | None = None
     auditor: AuditorView | None = None
+    indicators: list[IndicatorProgress] = field(default_factory=list)
 
 
 def _label(number, name) -> str:
@@ -173,6 +180,8 @@ def dashboard(user: User, project: Project) -> Dashboard:
         board.partner = partner_view(project, scope, periods)
     if Role.AUDITOR in user_roles:
         board.auditor = auditor_view(project)
+    if can_see_indicators(user, project):
+        board.indicators = indicator_progress.progress(user, project)
     return board
 
 

@@ -58,13 +58,15 @@ def create_idea(actor: Actor, user: User, title: str, region: str, challenge: st
 
 
 def ideas_overview(user: User) -> list[tuple[ProjectIdea, dict[str, int]]]:
-    """Every idea with the number of candidates per status."""
+    """Every idea with the number of candidates per status; a withdrawn candidacy counts as withdrawn."""
     _office(user)
     counts: dict[int, dict[str, int]] = {}
-    for idea_id, status, n in db.session.execute(
-            select(IdeaCandidate.idea_id, IdeaCandidate.status, func.count()).group_by(IdeaCandidate.idea_id,
-                                                                                     IdeaCandidate.status)):
-        counts.setdefault(idea_id, {})[CandidateStatus(status).value] = n
+    withdrawn = IdeaCandidate.withdrawn_at.is_not(None)
+    for idea_id, status, gone, n in db.session.execute(
+            select(IdeaCandidate.idea_id, IdeaCandidate.status, withdrawn, func.count())
+            .group_by(IdeaCandidate.idea_id, IdeaCandidate.status, withdrawn)):
+        key = "withdrawn" if gone else CandidateStatus(status).value
+        counts.setdefault(idea_id, {})[key] = counts.get(idea_id, {}).get(key, 0) + n
     ideas = db.session.scalars(select(ProjectIdea).order_by(ProjectIdea.id))
     return [(idea, counts.get(idea.id, {})) for idea in ideas]
 
@@ -96,6 +98,8 @@ def _decide(actor: Actor, user: User, candidate: IdeaCandidate, status: Candidat
             action: str) -> IdeaCandidate:
     _office(user)
     audit.serialise(candidate)
+    if candidate.withdrawn:
+        raise DomainError(_("The candidate has withdrawn this candidacy."))
     if candidate.status is not CandidateStatus.SUBMITTED:
         raise DomainError(_("This candidacy has already been %(status)s.", status=candidate.status.label))
     if candidate.idea.status is not IdeaStatus.OPEN:
@@ -159,7 +163,7 @@ def convert(actor: Actor, user: User, idea: ProjectIdea, conversion: Conversion)
     chosen = [c for c in candidates_of(user, idea) if c.id in set(conversion.candidate_ids)]
     if len(chosen) != len(set(conversion.candidate_ids)) or not chosen:
         raise DomainError(_("Choose at least one candidate of this idea to become a partner."))
-    if any(c.status is not CandidateStatus.ACCEPTED for c in chosen):
+    if any(c.status is not CandidateStatus.ACCEPTED or c.withdrawn for c in chosen):
         raise DomainError(_("Only accepted candidates become partners."))
     lead = next((c for c in chosen if c.id == conversion.lead_candidate_id), None)
     if lead is None:

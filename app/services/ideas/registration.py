@@ -1,6 +1,7 @@
 """The public side of a project idea: the ideas and the candidates the public may see, the rules of a
 registration as candidate lead or participating partner, the registration itself (no account; a private
-status link, of which only the SHA-256 is stored), and the page behind that link.
+status link, of which only the SHA-256 is stored), the page behind that link, and what the candidate does there:
+withdraw its consent to publish, or its candidacy (the row stays for the office and the auditors).
 
 What the public sees of a candidate: its organisation's name, country and role and what it brings, only when
 it agreed to publish them and the office accepted the candidacy. The contact person never."""
@@ -97,7 +98,8 @@ def published_candidates(idea: ProjectIdea) -> list[PublicCandidate]:
     """The candidates the public sees: accepted by the office and published with their consent; leads first."""
     rows = db.session.scalars(select(IdeaCandidate).where(
         IdeaCandidate.idea_id == idea.id, IdeaCandidate.status == CandidateStatus.ACCEPTED,
-        IdeaCandidate.consent_publish.is_(True)).order_by(IdeaCandidate.role, IdeaCandidate.number))
+        IdeaCandidate.consent_publish.is_(True), IdeaCandidate.withdrawn_at.is_(None))
+        .order_by(IdeaCandidate.role, IdeaCandidate.number))
     return [PublicCandidate(c.role, c.org_name, c.org_country, c.description) for c in rows]
 
 
@@ -136,4 +138,49 @@ def candidate_for_token(token: str) -> IdeaCandidate:
     candidate = db.session.scalar(select(IdeaCandidate).where(IdeaCandidate.token_hash == token_hash(token)))
     if candidate is None:
         raise NotFound()
+    return candidate
+
+
+def _candidate_event(actor: Actor, candidate: IdeaCandidate, action: str, before: dict, after: dict) -> None:
+    # The event names the organisation, not the contact person (personal data).
+    audit.record(actor, action, role="candidate", object_type="idea_candidate", object_id=candidate.id,
+                 before=before, after={"idea": candidate.idea_id, "number": candidate.number,
+                                       "organisation": candidate.org_name, **after})
+
+
+def withdraw_consent(actor: Actor, candidate: IdeaCandidate) -> IdeaCandidate:
+    """The candidate no longer agrees to publication: the idea's public page drops it at once. The office keeps
+    seeing the candidacy."""
+    audit.serialise(candidate)
+    if not candidate.consent_publish:
+        raise DomainError(_("Your organisation is not published: you did not agree to publication, or you "
+                            "already withdrew your consent."))
+    was_published = candidate.published
+    candidate.consent_publish, candidate.consent_withdrawn_at = False, utcnow()
+    db.session.flush()
+    _candidate_event(actor, candidate, "idea.candidate_consent_withdrawn",
+                     {"consent_publish": True, "published": was_published},
+                     {"consent_publish": False, "published": False})
+    return candidate
+
+
+def withdraw(actor: Actor, candidate: IdeaCandidate) -> IdeaCandidate:
+    """The candidate withdraws its candidacy: the office can no longer accept it or make it a partner, and the
+    public page no longer lists it. Nothing is deleted: the candidacy stays, marked withdrawn."""
+    audit.serialise(candidate)
+    if candidate.withdrawn:
+        raise DomainError(_("You have already withdrawn this candidacy."))
+    if candidate.partner_id is not None:
+        raise DomainError(_("Your organisation is already a partner of the project this idea became; contact "
+                            "the office to leave it."))
+    if candidate.status is CandidateStatus.DECLINED:
+        raise DomainError(_("The office has declined this candidacy; there is nothing to withdraw."))
+    if candidate.idea.status is not IdeaStatus.OPEN:
+        raise DomainError(_("This idea has become a project; its candidacies are closed."))
+    was_published = candidate.published
+    candidate.withdrawn_at = utcnow()
+    db.session.flush()
+    _candidate_event(actor, candidate, "idea.candidate_withdrawn",
+                     {"status": candidate.status, "withdrawn": False, "published": was_published},
+                     {"status": candidate.status, "withdrawn": True, "published": False})
     return candidate

@@ -12,13 +12,17 @@ from ..history import _enum_label, _quote
 def labels() -> dict[str, str]:
     return {
         "indicator.created": _("indicator created"), "indicator.target_set": _("indicator target set"),
-        "indicator.assigned": _("indicator assigned"), "indicator.reported": _("indicator value reported"),
+        "indicator.assigned": _("indicator assigned"), "indicator.updated": _("indicator changed"),
+        "indicator.unassigned": _("partner no longer reports on the indicator"),
+        "indicator.reported": _("indicator value reported"),
         "indicator.report_accepted": _("indicator report accepted"),
         "indicator.report_returned": _("indicator report returned"),
         "idea.converted": _("project idea turned into this project"),
         # the office's events of an idea before it is a project (no project: not in a project's trail)
         "idea.created": _("project idea published"), "idea.candidate_registered": _("candidate registered"),
         "idea.candidate_accepted": _("candidate accepted"), "idea.candidate_declined": _("candidate declined"),
+        "idea.candidate_consent_withdrawn": _("candidate withdrew its consent to publish"),
+        "idea.candidate_withdrawn": _("candidate withdrew its candidacy"),
     }
 
 
@@ -54,6 +58,19 @@ def _assigned(b, a, n):
     return _("%(partner)s reports on this indicator.", partner=a.get("partner", ""))
 
 
+def _updated(b, a, n):
+    names = {"name": _("name"), "unit": _("unit"), "baseline": _("baseline"), "target": _("target")}
+    changes = [_("%(field)s from %(old)s to %(new)s", field=names.get(k, k),
+                 old=_q(b.get(k)) if k in ("baseline", "target") else _quote(b.get(k)),
+                 new=_q(a.get(k)) if k in ("baseline", "target") else _quote(a.get(k)))
+               for k in a if k in names]
+    return _("%(code)s: %(changes)s.", code=a.get("code", ""), changes="; ".join(changes))
+
+
+def _unassigned(b, a, n):
+    return _("%(partner)s no longer reports on this indicator; what it reported stays.", partner=a.get("partner", ""))
+
+
 def _reported(b, a, n):
     files = ", ".join(_quote(f.get("filename")) for f in a.get("files") or [])
     text = _("%(indicator)s, %(partner)s, period %(period)s: %(value)s (%(explanation)s).",
@@ -76,5 +93,6 @@ def _converted(b, a, n):
 
 
 DESCRIBERS = {"indicator.created": _created, "indicator.target_set": _target, "indicator.assigned": _assigned,
+              "indicator.updated": _updated, "indicator.unassigned": _unassigned,
               "indicator.reported": _reported, "indicator.report_accepted": _decided,
               "indicator.report_returned": _decided, "idea.converted": _converted}

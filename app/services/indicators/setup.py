@@ -1,5 +1,7 @@
 """Defining a project's indicators: the indicator (unit, baseline, target, where its values come from), its
-targets per reporting period or calendar year, and the partners that report on it. Every change audited."""
+targets per reporting period or calendar year, and the partners that report on it; and changing them later
+(name, unit, baseline, target, targets, partners). Every change audited with its before and after; the values
+partners reported stay as they are."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -13,11 +15,13 @@ from ...models import (
     Indicator,
     IndicatorAssignment,
     IndicatorKind,
+    IndicatorReport,
     IndicatorSource,
     IndicatorTarget,
     Partner,
     Project,
     ReportingPeriod,
+    ReportStatus,
     User,
 )
 from ...models.types import utcnow
@@ -45,19 +49,29 @@ def _manager(user: User | None, project: Project) -> None:
                 _("Only an administrator or a finance officer defines indicators."))
 
 
+def _text(value: str | None, limit: int, message: str) -> str:
+    value = (value or "").strip()
+    if not value or len(value) > limit:
+        raise DomainError(message)
+    return value
+
+
+def _name(value: str | None) -> str:
+    return _text(value, 300, _("An indicator has a name of at most 300 characters."))
+
+
+def _unit(value: str | None) -> str:
+    return _text(value, 60, _("An indicator has a unit of at most 60 characters (people, programmes, ...)."))
+
+
 def create_indicator(actor: Actor, user: User | None, project: Project, code: str, name: str, kind: str,
                      unit: str, baseline: Decimal | None, target: Decimal | None,
                      source: str = IndicatorSource.REPORTED.value) -> Indicator:
     """A new output or result indicator. ``user`` None: the command line or the demo (no role check)."""
     _manager(user, project)
     audit.serialise()
-    code, name, unit = (code or "").strip(), (name or "").strip(), (unit or "").strip()
-    if not code or len(code) > 20:
-        raise DomainError(_("An indicator code has 1 to 20 characters."))
-    if not name or len(name) > 300:
-        raise DomainError(_("An indicator has a name of at most 300 characters."))
-    if not unit or len(unit) > 60:
-        raise DomainError(_("An indicator has a unit of at most 60 characters (people, programmes, ...)."))
+    code = _text(code, 20, _("An indicator code has 1 to 20 characters."))
+    name, unit = _name(name), _unit(unit)
     if kind not in {k.value for k in IndicatorKind}:
         raise DomainError(_("Choose an output or a result indicator."))
     if source not in {s.value for s in IndicatorSource}:
@@ -77,6 +91,27 @@ def create_indicator(actor: Actor, user: User | None, project: Project, code: st
     record(actor, user, project, "indicator.created", indicator.id, after={
         "code": code, "name": name, "kind": kind, "unit": unit, "baseline": indicator.baseline,
         "target": indicator.target, "source": source})
+    return indicator
+
+
+def update_indicator(actor: Actor, user: User | None, indicator: Indicator, name: str, unit: str,
+                     baseline: Decimal | None, target: Decimal | None) -> Indicator:
+    """Change an indicator's name, unit, baseline and total target. Its code, type and source stay (reports and
+    statements refer to them); the values reported on it stay as they are. Unchanged: nothing is recorded."""
+    project = indicator.project
+    _manager(user, project)
+    audit.serialise(indicator)
+    new = {"name": _name(name), "unit": _unit(unit),
+           "baseline": check_quantity(baseline if baseline is not None else Decimal(0), _("The baseline")),
+           "target": check_quantity(target, _("The target"))}
+    before = {k: getattr(indicator, k) for k, v in new.items() if getattr(indicator, k) != v}
+    if not before:
+        return indicator
+    for k in before:
+        setattr(indicator, k, new[k])
+    db.session.flush()
+    record(actor, user, project, "indicator.updated", indicator.id, before={"code": indicator.code, **before},
+           after={"code": indicator.code, **{k: new[k] for k in before}})
     return indicator
 
 
@@ -139,3 +174,25 @@ def assign(actor: Actor, user: User | None, indicator: Indicator, partner: Partn
     record(actor, user, project, "indicator.assigned", indicator.id, after={"partner": partner.label,
                                                                              "partner_id": partner.id})
     return assignment
+
+
+def unassign(actor: Actor, user: User | None, indicator: Indicator, partner: Partner) -> None:
+    """The partner no longer reports on this indicator. What it reported stays (accepted values keep counting);
+    refused while one of its reports waits for a decision. The assignment's history is in the audit trail."""
+    project = indicator.project
+    _manager(user, project)
+    audit.serialise(indicator)
+    assignment = next((a for a in indicator.assignments if a.partner_id == partner.id), None)
+    if assignment is None or partner.project_id != project.id:
+        raise NotFound(_("Partner not found."))
+    if db.session.scalar(select(IndicatorReport.id).where(
+            IndicatorReport.indicator_id == indicator.id, IndicatorReport.partner_id == partner.id,
+            IndicatorReport.status == ReportStatus.SUBMITTED).limit(1)):
+        raise DomainError(_("%(partner)s has a report on this indicator that waits for a decision; accept or "
+                            "return it first.", partner=partner.label))
+    indicator.assignments.remove(assignment)
+    db.session.delete(assignment)
+    db.session.flush()
+    record(actor, user, project, "indicator.unassigned", indicator.id,
+           before={"partner": partner.label, "partner_id": partner.id, "assigned": True},
+           after={"partner": partner.label, "partner_id": partner.id, "assigned": False})
