@@ -1,8 +1,8 @@
 """ideas2: a candidate withdraws its consent to publish or its candidacy through its private status link; the
 row stays, with when each was withdrawn
 
-Revision ID: 0013_ideas2
-Revises: 0012_ideas
+Revision ID: 0014_ideas2
+Revises: 0013_indexes
 Create Date: 2026-11-30 08:15:00.000000
 
 """
@@ -10,8 +10,8 @@ from alembic import op
 import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
-revision = '0013_ideas2'
-down_revision = '0012_ideas'
+revision = '0014_ideas2'
+down_revision = '0013_indexes'
 branch_labels = None
 depends_on = None
 
