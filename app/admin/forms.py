@@ -20,12 +20,13 @@ class ProjectForm(FlaskForm):
     end_date = PlainDateField(_l("End"), validators=[InputRequired(REQUIRED)])
     eligibility_start = PlainDateField(_l("Eligible from"), validators=[InputRequired(REQUIRED)])
     eligibility_end = PlainDateField(_l("Eligible until"), validators=[InputRequired(REQUIRED)])
+    efro_per_partner = BooleanField(_l("Cap each partner's funding at its share in the budget"))
     submit = SubmitField(_l("Save project"))
 
 
 class NewProjectForm(ProjectForm):
-    cofinancing_rate = MoneyField(_l("ERDF co-financing rate (%)"), validators=[InputRequired(REQUIRED)])
-    efro_ceiling = MoneyField(_l("Approved ERDF (EUR)"), validators=[InputRequired(REQUIRED)])
+    cofinancing_rate = MoneyField(_l("Co-financing rate (%)"), validators=[InputRequired(REQUIRED)])
+    efro_ceiling = MoneyField(_l("Approved support (EUR)"), validators=[InputRequired(REQUIRED)])
     flexibility_rate = MoneyField(_l("Flexibility per cost category (%)"), default="10")
 
 

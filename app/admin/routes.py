@@ -51,7 +51,7 @@ def partner_of(project: Project, partner_id: int) -> Partner:
 def _edit(form) -> projects.ProjectEdit:
     return projects.ProjectEdit(form.code.data, form.name.data, form.programme_code.data, form.programme_name.data,
                                 form.start_date.data, form.end_date.data, form.eligibility_start.data,
-                                form.eligibility_end.data)
+                                form.eligibility_end.data, bool(form.efro_per_partner.data))
 
 
 def _status():
@@ -90,6 +90,7 @@ def project(code):
     return render_template(
         "admin/project.html", project=project, partners=partners_, periods=budget.periods_of(project),
         roles=memberships.roles_of(project), versions=versions.versions_of(project),
+        ceilings=projects.partner_ceilings(project) if project.efro_per_partner else [],
         can_admin=can_administer(current_user, project), started=budget.has_started(project),
         period_form=period_form, revoke_form=RevokeForm(), org_types=ORG_TYPE_LABELS)
 

@@ -29,6 +29,7 @@ from ..money import ZERO, fund_share
 from ..permissions import can_edit_budget, require, role_label, scoped, visible_partner_ids
 from . import audit
 from .audit import Actor
+from .funding.sources import fund_name, sources_of
 
 
 @dataclass
@@ -239,9 +240,9 @@ def apply_line(partner: Partner, category_id: int, period_id: int, amount: Decim
             FundingSource.partner_id == partner.id, FundingSource.kind == FundingKind.OTHER_PUBLIC)) or ZERO
     if new_efro + other_public > new_total:
         raise DomainError(_(
-            "The budget of %(partner)s would become %(total)s, less than the ERDF support and the other public "
-            "co-financing together (%(funding)s).", partner=partner.name, total=formatting.money(new_total),
-            funding=formatting.money(new_efro + other_public)))
+            "The budget of %(partner)s would become %(total)s, less than the support of %(fund)s and the other "
+            "public co-financing together (%(funding)s).", partner=partner.name, total=formatting.money(new_total),
+            fund=fund_name(sources_of(project)), funding=formatting.money(new_efro + other_public)))
     others_efro = db.session.scalar(
         select(func.coalesce(func.sum(FundingSource.amount), ZERO))
         .join(Partner, FundingSource.partner_id == Partner.id)
@@ -249,9 +250,9 @@ def apply_line(partner: Partner, category_id: int, period_id: int, amount: Decim
                FundingSource.kind == FundingKind.EFRO)) or ZERO
     if others_efro + new_efro > project.efro_ceiling:
         raise DomainError(_(
-            "The project's ERDF total would become %(total)s, more than the approved %(ceiling)s. Lower another "
-            "budget first.", total=formatting.money(others_efro + new_efro),
-            ceiling=formatting.money(project.efro_ceiling)))
+            "The project's total of %(fund)s would become %(total)s, more than the approved %(ceiling)s. Lower "
+            "another budget first.", fund=fund_name(sources_of(project)),
+            total=formatting.money(others_efro + new_efro), ceiling=formatting.money(project.efro_ceiling)))
 
     if line is None:
         line = BudgetLine(partner_id=partner.id, category_id=category_id, period_id=period_id, amount=amount)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -41,9 +41,15 @@ class Names:
 
     users: dict[int, str]
     partners: dict[int, str]
+    funds: dict[int, str] = field(default_factory=dict)  # a project: its funding sources by name
+    project_id: int | None = None  # the project of the event being described
 
     def partner(self, partner_id) -> str:
         return self.partners.get(partner_id, f"#{partner_id}") if partner_id is not None else ""
+
+    def fund(self) -> str:
+        """The funding of the event's project by name ('EFRO', 'Provincie West-Vlaanderen')."""
+        return self.funds.get(self.project_id) or _("ERDF")
 
 
 def _load_names(events: list[AuditEvent]) -> Names:
@@ -61,7 +67,19 @@ def _load_names(events: list[AuditEvent]) -> Names:
                 select(Partner.id, Partner.number, Organisation.name).join(Organisation)
                 .where(Partner.id.in_(partner_ids))):
             partners[pid] = f"PP{number} {name}"
-    return Names(users, partners)
+    return Names(users, partners, _fund_names({e.project_id for e in events if e.project_id is not None}))
+
+
+def _fund_names(project_ids: set[int]) -> dict[int, str]:
+    from ..models import ProjectFundingSource
+    from .funding.sources import fund_name
+    if not project_ids:
+        return {}
+    sources: dict[int, list] = {}
+    for source in db.session.scalars(select(ProjectFundingSource).where(ProjectFundingSource.project_id.in_(
+            project_ids)).order_by(ProjectFundingSource.project_id, ProjectFundingSource.position)):
+        sources.setdefault(source.project_id, []).append(source)
+    return {pid: fund_name(found) for pid, found in sources.items()}
 
 
 def _data(text: str | None) -> dict:
@@ -257,25 +275,26 @@ def _status_change(b, a, n):
 
 
 def _certified(b, a, n):
-    return _("Certified %(certified)s: ERDF %(efro)s, own contribution %(contribution)s.",
-             certified=_money(a.get("certified")), efro=_money(a.get("efro")),
+    return _("Certified %(certified)s: %(fund)s %(efro)s, own contribution %(contribution)s.",
+             certified=_money(a.get("certified")), fund=n.fund(), efro=_money(a.get("efro")),
              contribution=_money(a.get("contribution")))
 
 
 def _budget_changed(b, a, n):
     return _("%(partner)s, %(category)s, period %(period)s: from %(old)s to %(new)s; the partner's budget "
-             "%(total)s, its ERDF from %(old_efro)s to %(new_efro)s.", partner=n.partner(a.get("partner_id")),
-             category=category_label(a.get("category")), period=a.get("period"), old=_money(b.get("amount")),
-             new=_money(a.get("amount")),
+             "%(total)s, its share of %(fund)s from %(old_efro)s to %(new_efro)s.",
+             partner=n.partner(a.get("partner_id")), fund=n.fund(), category=category_label(a.get("category")),
+             period=a.get("period"), old=_money(b.get("amount")), new=_money(a.get("amount")),
              total=_money(a.get("partner_total")), old_efro=_money(b.get("partner_efro")),
              new_efro=_money(a.get("partner_efro")))
 
 
 def _payment_requested(b, a, n):
     claims = a.get("claims") or []
-    return ngettext("Payment request %(number)s for claim %(claims)s: %(amount)s of ERDF requested.",
-                    "Payment request %(number)s for claims %(claims)s: %(amount)s of ERDF requested.", len(claims),
-                    number=a.get("number"), claims=_ids(claims), amount=_money(a.get("amount_requested")))
+    return ngettext("Payment request %(number)s for claim %(claims)s: %(amount)s of %(fund)s requested.",
+                    "Payment request %(number)s for claims %(claims)s: %(amount)s of %(fund)s requested.",
+                    len(claims), fund=n.fund(), number=a.get("number"), claims=_ids(claims),
+                    amount=_money(a.get("amount_requested")))
 
 
 def _payment_received(b, a, n):
@@ -325,6 +344,7 @@ DESCRIBERS: dict[str, Callable[[dict, dict, Names], str]] = {
 def describe(event: AuditEvent, names: Names) -> str:
     """The event's details in words (the language of the request)."""
     describer = DESCRIBERS.get(event.action, _generic)
+    names.project_id = event.project_id
     try:
         return describer(_data(event.before), _data(event.after), names)
     except (KeyError, TypeError, ValueError):  # an event of an older shape: say what it holds

@@ -46,6 +46,7 @@ class ProjectData:
     cofinancing_rate: Decimal  # EFRO, percent
     efro_ceiling: Decimal  # the approved EFRO amount
     flexibility_rate: Decimal = Decimal("10.00")
+    efro_per_partner: bool = False  # each partner's certified fund share capped at its share in the budget
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,8 @@ def create_project(actor: Actor, prog: Programme, data: ProjectData) -> Project:
     project = Project(programme_id=prog.id, code=code, name=data.name.strip(), start_date=data.start_date,
                       end_date=data.end_date, eligibility_start=data.eligibility_start,
                       eligibility_end=data.eligibility_end, cofinancing_rate=data.cofinancing_rate,
-                      efro_ceiling=data.efro_ceiling, flexibility_rate=data.flexibility_rate)
+                      efro_ceiling=data.efro_ceiling, flexibility_rate=data.flexibility_rate,
+                      efro_per_partner=data.efro_per_partner)
     db.session.add(project)
     db.session.flush()
     db.session.add_all(CostCategory(project_id=project.id, kind=kind, name=label, position=position)
@@ -128,7 +130,8 @@ def create_project(actor: Actor, prog: Programme, data: ProjectData) -> Project:
     audit.record(actor, "project.created", object_type="project", object_id=project.id, project_id=project.id,
                  after={"code": code, "name": project.name, "start_date": data.start_date,
                         "end_date": data.end_date, "cofinancing_rate": data.cofinancing_rate,
-                        "efro_ceiling": data.efro_ceiling, "flexibility_rate": data.flexibility_rate})
+                        "efro_ceiling": data.efro_ceiling, "flexibility_rate": data.flexibility_rate,
+                        "efro_per_partner": data.efro_per_partner})
     return project
 
 

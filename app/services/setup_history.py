@@ -65,8 +65,9 @@ def _flat_rate(kind: str, text) -> str:
 
 
 def _budget(b, a, n):
-    text = _("Budget %(total)s in %(lines)s budget lines, of which ERDF %(efro)s.", total=_money(a.get("budget_total")),
-             lines=a.get("budget_lines"), efro=_money(a.get("efro")))
+    text = _("Budget %(total)s in %(lines)s budget lines, of which %(fund)s %(efro)s.",
+             total=_money(a.get("budget_total")), lines=a.get("budget_lines"), fund=n.fund(),
+             efro=_money(a.get("efro")))
     others = a.get("other_public") or {}
     if others:
         text += " " + _("Other public co-financing: %(sources)s.", sources="; ".join(
@@ -107,7 +108,8 @@ def _lines(b, a, n):
                      for key, amount in lines.items())
     if "version" in a:
         text = _("Version %(old)s to version %(new)s (%(reason)s), approved on %(day)s; budget %(before)s to "
-                 "%(after)s, ERDF %(efro_before)s to %(efro_after)s.", old=b.get("version"), new=a.get("version"),
+                 "%(after)s, %(fund)s %(efro_before)s to %(efro_after)s.", old=b.get("version"), new=a.get("version"),
+                 fund=n.fund(),
                  reason=_quote(a.get("reason")), day=_day(a.get("approved_on")),
                  before=_money(b.get("budget_total")), after=_money(a.get("budget_total")),
                  efro_before=_money(b.get("efro_total")), efro_after=_money(a.get("efro_total"))) + " " + text
@@ -120,7 +122,7 @@ def _flat_rates_set(b, a, n):
 
 
 def _version_recorded(b, a, n):
-    return _("Version %(number)s: budget %(total)s, ERDF %(efro)s.", number=a.get("number"),
+    return _("Version %(number)s: budget %(total)s, %(fund)s %(efro)s.", number=a.get("number"), fund=n.fund(),
              total=_money(a.get("budget_total")), efro=_money(a.get("efro_total")))
 
 

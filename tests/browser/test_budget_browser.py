@@ -51,7 +51,7 @@ def test_refused_budget_change_shows_the_reason(page):
     page.fill("[name=reason]", "Te veel")
     page.fill("#budget-form [name=approved_on]", "2019-10-01")
     page.click("#budget-form input[type=submit]")
-    expect(page.locator(".flash-error")).to_contain_text("EFRO-totaal van het project")
+    expect(page.locator(".flash-error")).to_contain_text("totaal van EFRO in het project")
 
 
 def test_partner_sees_only_its_own_budget(page, screenshots):

@@ -332,3 +332,31 @@ def test_a_modification_changes_no_certified_figure_and_claims_use_the_version_i
     in_force, version = versions.budget_in_force(partner("Howest"), later)
     assert version.number == versions.versions_of(project())[-1].number
     assert in_force[category(CategoryKind.EXTERNAL).id] != budget_before_external(certified)
+
+
+def _howest_total(report):
+    return next(r for r in report.partners if r.partner_number == partner("Howest").number)
+
+
+@pytest.mark.demo_history
+@pytest.mark.usefixtures("june_2021")
+def test_a_financial_report_at_a_date_shows_the_budget_then_in_force_and_the_same_certified_figures():
+    from app.services.funding.portfolio import portfolio
+    from app.services.statements.project import financial_report
+    from reports.statements import Anchor, Header
+    header = Header("P", "X", "X", NOW, "test", Anchor(0, "0" * 64))
+    les, before, after = project(), date(2021, 4, 30), date(2021, 5, 31)
+    old = {at: financial_report(les, at, header) for at in (before, after)}
+    v3 = _modify(amount=Decimal("1234.00"), approved_on=date(2021, 5, 1))
+    db.session.commit()
+    new = {at: financial_report(les, at, header) for at in (before, after)}
+    assert new[before] == old[before]  # a report of a day before the modification does not change
+    assert _howest_total(new[after]).budget == versions.version_view(v3).by_partner[partner("Howest").id]
+    assert _howest_total(new[after]).budget < _howest_total(old[after]).budget
+    certified = lambda r: [(x.partner_number, x.declared, x.certified, x.certified_efro, x.paid)  # noqa: E731
+                           for x in r.partners + r.details]
+    assert certified(new[after]) == certified(old[after])  # no certified figure changed
+    for at in (before, after):  # the portfolio follows each project's own report
+        row = next(r for r in portfolio(user("finance@example.org"), at) if r.code == "LES")
+        assert (row.budget, row.fund_budget) == (sum(r.budget for r in new[at].partners),
+                                                 sum(r.efro_budget for r in new[at].partners))

@@ -74,7 +74,7 @@ def test_efro_ceiling_cannot_be_exceeded_and_nothing_changes(les):
     staff, p1 = category(CategoryKind.STAFF), period(1)
     old = partner_budget(howest).cells[(staff.id, p1.id)].amount
     events_before = db.session.scalar(select(func.count()).select_from(AuditEvent))
-    with pytest.raises(DomainError, match="EFRO-totaal van het project"):
+    with pytest.raises(DomainError, match="totaal van EFRO in het project"):
         set_budget_line(actor(finance), finance, howest, staff.id, p1.id, old + Decimal("100.00"))
     db.session.rollback()
     assert partner_budget(howest).cells[(staff.id, p1.id)].amount == old
@@ -103,7 +103,7 @@ def test_other_public_cofinancing_cannot_exceed_the_budget(les):
     pb = partner_budget(scalda)
     assert pb.figures.other_public == Decimal("20000.00")
     # put every line of Scalda to zero: EFRO would be 0 but Provincie Zeeland still pays 20,000
-    with pytest.raises(DomainError, match="minder dan de EFRO-steun"):
+    with pytest.raises(DomainError, match="minder dan de steun van EFRO"):
         for category_id, period_id in list(pb.cells):
             set_budget_line(actor(finance), finance, scalda, category_id, period_id, Decimal("0.00"))
 

@@ -146,3 +146,51 @@ def test_an_admin_sets_up_a_project_with_a_partner_in_the_browser_forms(client):
     assert response.status_code == 302
     assert as_(client, PARTNER).get("/projects/TST").status_code == 200
     assert as_(client, FIN).get("/projects/TST").status_code == 404  # no role in it: no other project's users see it
+
+
+@pytest.mark.demo_history
+def test_an_admin_caps_the_funding_per_partner_audited_and_the_page_shows_what_remains(client):
+    import json
+    import re
+
+    from app.services.corrections.ceiling import net_efro, partner_efro_budget
+    from reports.formatting import money
+    login(client, ADMIN)
+    lll = db.session.scalar(select(Project).where(Project.code == "LLL"))
+    assert 'id="partner-ceilings"' not in client.get("/admin/projects/LLL").get_data(as_text=True)
+    form = {"code": "LLL", "name": lll.name, "programme_code": lll.programme.code,
+            "programme_name": lll.programme.name, "efro_per_partner": "y",
+            **{f: getattr(lll, f).isoformat()
+               for f in ("start_date", "end_date", "eligibility_start", "eligibility_end")}}
+
+    def save():
+        assert post_form(client, "/admin/projects/LLL/edit", form).status_code == 302
+        event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "project.updated")
+                                   .order_by(AuditEvent.seq.desc())).first()
+        return json.loads(event.before), json.loads(event.after)
+
+    assert save() == ({"efro_per_partner": False}, {"efro_per_partner": True})
+    db.session.expire_all()
+    assert lll.efro_per_partner
+    html = client.get("/admin/projects/LLL").get_data(as_text=True)
+    assert "Provincie West-Vlaanderen per partner" in html and 'id="efro-per-partner">ja<' in html
+    partners = db.session.scalars(select(Partner).where(Partner.project_id == lll.id)).all()
+    assert any(net_efro(lll, p.id) for p in partners)  # the demo's certified claims
+    for p in partners:  # as the certification's cap counts (app/services/corrections/ceiling.py)
+        ceiling, certified = partner_efro_budget(p), net_efro(lll, p.id)
+        row = re.search(rf'<th scope="row">{re.escape(p.label)}</th>(.*?)</tr>', html, re.S).group(1)
+        assert re.findall(r"<td>(.*?)</td>", row) == [money(ceiling, "nl"), money(certified, "nl"),
+                                                      money(max(ceiling - certified, 0), "nl")]
+    form.pop("efro_per_partner")  # unticked: off again, a second event
+    assert save() == ({"efro_per_partner": True}, {"efro_per_partner": False})
+    assert 'id="partner-ceilings"' not in client.get("/admin/projects/LLL").get_data(as_text=True)
+
+
+@pytest.mark.demo_history
+def test_a_claim_page_names_the_budget_version_it_is_checked_against(client):
+    from app.models import Claim, ClaimStatus
+    login(client, FIN)
+    howest = partner("Howest")  # its period-1 claim ended before the demo's version 2 (15 March 2021)
+    claim = db.session.scalar(select(Claim).where(Claim.partner_id == howest.id, Claim.status == ClaimStatus.PAID))
+    html = client.get(f"/projects/LES/claims/{claim.id}").get_data(as_text=True)
+    assert 'id="budget-version"' in html and "budgetversie 1, van kracht voor Periode 1" in html

@@ -57,7 +57,7 @@ def test_bad_amounts_get_a_message_and_change_nothing(as_user):
     url = f"/projects/LES/partners/{howest}/budget"
     old = _line(howest, staff, p1).amount
     for typed, message in [("-5", "negatief"), ("1.234", "dubbelzinnig"), ("twaalf", "geen bedrag"),
-                           ("", "Vul een bedrag in"), ("9.999.999,00", "EFRO-totaal van het project")]:
+                           ("", "Vul een bedrag in"), ("9.999.999,00", "totaal van EFRO in het project")]:
         response = post_form(client, url, {"category_id": staff, "period_id": p1, "amount": typed})
         assert response.status_code == 422, typed
         assert message in response.get_data(as_text=True), typed

@@ -126,7 +126,7 @@ def test_the_budget_history_names_the_category_in_english(english):
         [entry] = history.entries([event])
     assert entry.what == "budget changed"
     assert entry.sentence.startswith("PP3 Howest, Staff costs, period 1: from €")
-    assert "its ERDF from" in entry.sentence
+    assert "its share of ERDF from" in entry.sentence
 
 
 def test_refusals_of_the_services_are_english(english):

@@ -3,14 +3,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ... import formatting
 from ...errors import DomainError
 from ...extensions import db
 from ...i18n import gettext as _
-from ...models import Claim, Partner, Project, ReportingPeriod, Role, User
+from ...models import (
+    Claim,
+    FinancialCorrection,
+    FundingKind,
+    FundingSource,
+    Partner,
+    Project,
+    ReportingPeriod,
+    Role,
+    User,
+)
+from ...models.claim import FINAL_STATES
+from ...money import ZERO
 from ...permissions import can_create_project, require
 from .. import audit, setup
 from ..accounts import grant_membership
@@ -28,6 +41,7 @@ class ProjectEdit:
     end_date: date
     eligibility_start: date
     eligibility_end: date
+    efro_per_partner: bool = False  # the fund share capped per partner (app/services/corrections/ceiling.py)
 
 
 def _programme(actor: Actor, code: str, name: str):
@@ -52,14 +66,15 @@ def create_project(actor: Actor, user: User, edit: ProjectEdit, cofinancing_rate
     project = setup.create_project(actor, prog, setup.ProjectData(
         code=edit.code, name=edit.name, start_date=edit.start_date, end_date=edit.end_date,
         eligibility_start=edit.eligibility_start, eligibility_end=edit.eligibility_end,
-        cofinancing_rate=cofinancing_rate, efro_ceiling=efro_ceiling, flexibility_rate=flexibility_rate))
+        cofinancing_rate=cofinancing_rate, efro_ceiling=efro_ceiling, flexibility_rate=flexibility_rate,
+        efro_per_partner=bool(edit.efro_per_partner)))
     grant_membership(actor, user, project, Role.ADMIN)
     return project
 
 
 def update_project(actor: Actor, user: User, project: Project, edit: ProjectEdit) -> Project:
-    """Code, name, programme and dates. Rules: a unique code, dates in order, the reporting periods stay
-    within the project's dates."""
+    """Code, name, programme, dates and whether the fund share is capped per partner. Rules: a unique code,
+    dates in order, the reporting periods stay within the project's dates."""
     require_admin(user, project)
     code = edit.code.strip()
     if not code or len(code) > 20:
@@ -80,7 +95,7 @@ def update_project(actor: Actor, user: User, project: Project, edit: ProjectEdit
     before, after = changed_fields(project, {
         "code": code, "name": edit.name.strip(), "programme_id": prog.id, "start_date": edit.start_date,
         "end_date": edit.end_date, "eligibility_start": edit.eligibility_start,
-        "eligibility_end": edit.eligibility_end})
+        "eligibility_end": edit.eligibility_end, "efro_per_partner": bool(edit.efro_per_partner)})
     if after:
         db.session.flush()
         record(actor, user, project, "project.updated", "project", project.id, before=before, after=after)
@@ -136,3 +151,34 @@ def set_lead_partner(actor: Actor, user: User, project: Project, partner: Partne
     record(actor, user, project, "project.lead_partner_set", "partner", partner.id,
            before={"lead_partner": old.label if old else None}, after={"lead_partner": partner.label})
     return partner
+
+
+@dataclass(frozen=True)
+class PartnerCeiling:
+    partner: Partner
+    ceiling: Decimal  # the partner's share of the fund in its budget
+    certified: Decimal  # its certified share so far, after corrections
+
+    @property
+    def remaining(self) -> Decimal:
+        return max(self.ceiling - self.certified, ZERO)
+
+
+def partner_ceilings(project: Project) -> list[PartnerCeiling]:
+    """Per partner: its share of the fund in the budget, what is certified of it (claims in a final state plus
+    their corrections, as app/services/corrections/ceiling.py counts them) and what remains; where the project
+    caps the fund share per partner, a claim beyond it is certified with its share capped at what remains.
+    Three grouped statements, whatever the number of partners."""
+    in_project = Partner.project_id == project.id
+    ceilings = dict(db.session.execute(
+        select(FundingSource.partner_id, func.sum(FundingSource.amount)).join(Partner)
+        .where(in_project, FundingSource.kind == FundingKind.EFRO).group_by(FundingSource.partner_id)).all())
+    certified = dict(db.session.execute(
+        select(Claim.partner_id, func.sum(Claim.efro_total))
+        .where(Claim.project_id == project.id, Claim.status.in_(FINAL_STATES)).group_by(Claim.partner_id)).all())
+    corrected = dict(db.session.execute(
+        select(FinancialCorrection.partner_id, func.sum(FinancialCorrection.efro))
+        .where(FinancialCorrection.project_id == project.id).group_by(FinancialCorrection.partner_id)).all())
+    partners = db.session.scalars(select(Partner).where(in_project).order_by(Partner.number))
+    return [PartnerCeiling(p, ceilings.get(p.id) or ZERO, (certified.get(p.id) or ZERO) + (corrected.get(p.id) or ZERO))
+            for p in partners]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -15,6 +16,8 @@ from ...models import (
     BudgetVersion,
     BudgetVersionFunding,
     BudgetVersionLine,
+    FundingKind,
+    FundingSource,
     Partner,
     Project,
     ReportingPeriod,
@@ -27,16 +30,62 @@ def versions_of(project: Project) -> list[BudgetVersion]:
                                    .order_by(BudgetVersion.number)))
 
 
-def version_in_force(project_id: int, period: ReportingPeriod) -> BudgetVersion | None:
-    """The newest version approved on or before the period's end; None while the project has no versions
-    (its live budget is then the only one)."""
+def version_on(project_id: int, day: date) -> BudgetVersion | None:
+    """The version in force on ``day``: the newest approved on or before it (before the first date of
+    approval: version 1, the budget the project started with); None while the project has no versions (its
+    live budget is then the only one)."""
     found = db.session.scalar(select(BudgetVersion).where(
-        BudgetVersion.project_id == project_id, BudgetVersion.approved_on <= period.end_date)
+        BudgetVersion.project_id == project_id, BudgetVersion.approved_on <= day)
         .order_by(BudgetVersion.number.desc()).limit(1))
-    if found is None:  # a period that ended before the first version: the budget the project started with
+    if found is None:
         found = db.session.scalar(select(BudgetVersion).where(BudgetVersion.project_id == project_id)
                                   .order_by(BudgetVersion.number).limit(1))
     return found
+
+
+def version_in_force(project_id: int, period: ReportingPeriod) -> BudgetVersion | None:
+    """The version a claim of the period is checked against: the one in force on the period's last day."""
+    return version_on(project_id, period.end_date)
+
+
+def budget_on(project: Project, day: date) -> tuple[dict[tuple[int, int], Decimal], dict[int, Decimal]]:
+    """The budget as approved on ``day`` (the version then in force, else the live budget): per (partner,
+    cost category) the amount over all periods, and per partner its share of the fund (EFRO) in the budget.
+    So a financial report at a date shows the budget of that date, whatever was modified later."""
+    version = version_on(project.id, day)
+    if version is None:
+        budget = db.session.execute(
+            select(BudgetLine.partner_id, BudgetLine.category_id, func.sum(BudgetLine.amount))
+            .join(Partner, BudgetLine.partner_id == Partner.id).where(Partner.project_id == project.id)
+            .group_by(BudgetLine.partner_id, BudgetLine.category_id))
+        fund = db.session.execute(
+            select(FundingSource.partner_id, func.sum(FundingSource.amount))
+            .join(Partner, FundingSource.partner_id == Partner.id)
+            .where(Partner.project_id == project.id, FundingSource.kind == FundingKind.EFRO)
+            .group_by(FundingSource.partner_id))
+    else:
+        budget = db.session.execute(
+            select(BudgetVersionLine.partner_id, BudgetVersionLine.category_id, func.sum(BudgetVersionLine.amount))
+            .where(BudgetVersionLine.version_id == version.id)
+            .group_by(BudgetVersionLine.partner_id, BudgetVersionLine.category_id))
+        fund = db.session.execute(select(BudgetVersionFunding.partner_id, BudgetVersionFunding.efro)
+                                  .where(BudgetVersionFunding.version_id == version.id))
+    return {(p, c): amount for p, c, amount in budget}, dict(fund.tuples().all())
+
+
+def totals_on(project_ids: list[int], day: date) -> dict[int, tuple[Decimal, Decimal]]:
+    """Per project that has versions: (eligible budget, fund share in the budget) of the version in force on
+    ``day``, in one statement whatever the number of projects (projects without versions are left out:
+    their live budget is their only one)."""
+    chosen: dict[int, tuple[Decimal, Decimal]] = {}
+    for project_id, approved_on, total, efro in db.session.execute(
+            select(BudgetVersion.project_id, BudgetVersion.approved_on, BudgetVersion.budget_total,
+                   BudgetVersion.efro_total).where(BudgetVersion.project_id.in_(project_ids))
+            .order_by(BudgetVersion.project_id, BudgetVersion.number)):
+        # in order of number, and so of date of approval: version 1, then each one approved by the day
+        if project_id not in chosen or approved_on <= day:
+            chosen[project_id] = (total, efro)
+    return chosen
 
 
 def budget_in_force(partner: Partner, period: ReportingPeriod) -> tuple[dict[int, Decimal], BudgetVersion | None]:

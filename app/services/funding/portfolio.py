@@ -40,6 +40,7 @@ from ...models.types import utcnow
 from ...money import ZERO
 from ...permissions import portfolio_project_ids
 from .. import audit
+from ..admin.versions import totals_on
 from ..audit import Actor
 from ..claims.figures import flat_rate_amounts
 from ..statements.anchor import anchor
@@ -102,6 +103,8 @@ def portfolio(user: User, at: date, sort: str = "code", descending: bool = False
     fund_budget = dict(db.session.execute(
         select(Partner.project_id, func.sum(FundingSource.amount)).join(Partner, FundingSource.partner_id == Partner.id)
         .where(Partner.project_id.in_(ids), FundingSource.kind == FundingKind.EFRO).group_by(Partner.project_id)).all())
+    for pid, (total, fund) in totals_on(ids, at).items():  # the version in force on the date (modifications)
+        budget[pid], fund_budget[pid] = total, fund
     in_ids = Claim.project_id.in_(ids)
     declared = _sum_by_project(ClaimCategoryTotal.declared, where=[in_ids, Claim.submitted_at < end])
     certified = _sum_by_project(ClaimCategoryTotal.certified, ClaimCategoryTotal.efro,

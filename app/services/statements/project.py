@@ -1,6 +1,6 @@
-"""The data of the project financial report at a date: per partner and cost category the budget, what was
-declared, certified and paid by that date, from grouped SQL (plus the live figures of claims submitted but
-not yet certified)."""
+"""The data of the project financial report at a date: per partner and cost category the budget (of the version
+in force on that date), what was declared, certified and paid by that date, from grouped SQL (plus the live
+figures of claims submitted but not yet certified)."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -13,19 +13,17 @@ from reports.statements import FinancialReport, FinancialRow, Header
 
 from ...extensions import db
 from ...models import (
-    BudgetLine,
     Claim,
     ClaimCategoryTotal,
     ClaimStatus,
     CorrectionAmount,
     CostCategory,
     FinancialCorrection,
-    FundingKind,
-    FundingSource,
     Partner,
     Project,
 )
 from ...money import ZERO
+from ..admin.versions import budget_on
 from ..claims.figures import figures
 from ..funding.sources import statement_fund_name
 from .claims import category_of
@@ -42,15 +40,7 @@ def financial_report(project: Project, at: date, header: Header) -> FinancialRep
                                        .order_by(Partner.number)))
     categories = list(db.session.scalars(select(CostCategory).where(CostCategory.project_id == project.id)
                                          .order_by(CostCategory.position)))
-    in_project = Partner.project_id == project.id
-    budget = {(p, c): amount for p, c, amount in db.session.execute(
-        select(BudgetLine.partner_id, BudgetLine.category_id, func.sum(BudgetLine.amount))
-        .join(Partner, BudgetLine.partner_id == Partner.id).where(in_project)
-        .group_by(BudgetLine.partner_id, BudgetLine.category_id))}
-    efro_budget = dict(db.session.execute(
-        select(FundingSource.partner_id, func.sum(FundingSource.amount))
-        .join(Partner, FundingSource.partner_id == Partner.id)
-        .where(in_project, FundingSource.kind == FundingKind.EFRO).group_by(FundingSource.partner_id)).all())
+    budget, efro_budget = budget_on(project, at)  # the budget as approved on that date (modifications)
 
     def fixed(condition, *amounts):
         return {(p, c): values for p, c, *values in db.session.execute(
