@@ -20,7 +20,7 @@ bp = Blueprint("accounts", __name__)
 _ENROL_SECRET = "cofund_enrol_secret"  # nosec B105  # a session key, not a password
 # Reachable while a new password or the second factor is due (everything else redirects there first).
 OPEN_ENDPOINTS = {"static", "auth.logout", "auth.language", "auth.login", "auth.second_factor", "auth.enrol",
-                  "accounts.password", "accounts.two_factor", "index"}
+                  "accounts.password", "accounts.two_factor"}
 
 
 def gates():

@@ -44,6 +44,7 @@ def test_an_admin_creates_a_partner_user_who_chooses_a_password_at_the_first_sig
     assert login(newcomer, "nieuw.howest@example.org", temporary).status_code == 302
     response = newcomer.get("/projects/LES")
     assert response.status_code == 302 and response.headers["Location"] == "/account/password"
+    assert newcomer.get("/").headers["Location"] == "/account/password"  # the dashboard too: nothing before it
     post_form(newcomer, "/account/password", {"current": temporary, "new": "zeven zeeën te bevaren",
                                               "repeat": "zeven zeeën te bevaren"})
     assert newcomer.get("/projects/LES").status_code == 200
