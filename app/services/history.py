@@ -279,8 +279,12 @@ def _payment_requested(b, a, n):
 
 
 def _payment_received(b, a, n):
-    return _("%(amount)s received by the lead partner on %(date)s.", amount=_money(a.get("amount")),
+    text = _("%(amount)s received by the lead partner on %(date)s.", amount=_money(a.get("amount")),
              date=_day(a.get("received_date")))
+    if a.get("claims_paid"):  # a partner whose whole share went to its recoveries (or was not received)
+        text += " " + ngettext("Claim %(claims)s paid.", "Claims %(claims)s paid.", len(a["claims_paid"]),
+                               claims=_ids(a["claims_paid"]))
+    return text
 
 
 def _payment_transferred(b, a, n):
