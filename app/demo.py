@@ -135,9 +135,10 @@ def seed_demo(history: bool = True) -> dict:
         _seed_history(les)
         from .demo_fund import seed_fund
         seed_fund(les)  # the LES Fonds: a fund, two calls, twelve actions (app/demo_fund.py)
-        _seed_modification(les)
-        from .demo_recovery import seed_offset_and_open_recovery
+        from .demo_recovery import seed_next_draft, seed_offset_and_open_recovery
         seed_offset_and_open_recovery(les)  # Odisee's next claim offsets the 2020 recovery; a new one opens
+        _seed_modification(les)
+        seed_next_draft(les)  # Odisee's period-4 draft takes the bus invoice parked in period 2
         from .demo_portfolio import seed_portfolio_history
         seed_portfolio_history()  # claims certified and paid in LLL, ICT and OOST (app/demo_portfolio.py)
         from .demo_ideas import seed_ideas
@@ -229,6 +230,8 @@ _LINES = {
         # the same bus invoice as Odisee's period-1 line: flagged as possible double financing
         (E, "Busreizen Van Wiele", "BW-2020-031", date(2020, 5, 4), "Busvervoer bedrijfsbezoek (kopie?)",
          "968.00", "168.00"),
+        (E, "Zaalverhuur Het Pand", "HP-2020-118", date(2020, 9, 14), "Zaalhuur workshop grensoverschrijdend "
+         "ondernemen", "2420.00", "420.00"),
     ],
 }
 

@@ -3,12 +3,14 @@
 - November 2020: the audit authority samples Odisee's certified period-1 bus invoice (AA-2020-LES-01): only one
   quotation was asked, so the finance officer books the Commission's 25% procurement correction (200.00, EFRO
   100.00), to be offset against Odisee's next transfer.
-- Odisee's next claim (period 4, submitted October 2021) is certified and goes into payment request 3 in
-  December 2021: the recovery is offset against it (the request shows it, the programme is asked for the rest),
-  the programme pays in January 2022 and the lead partner passes the rest on: the recovery is settled.
-- March 2022: first-level control on the spot at Odisee (FLC-2022-ODS-01) finds the period-4 room hire awarded
+- January 2021: Odisee submits its period-2 claim; the verifier parks the copy of the period-1 bus invoice and
+  certifies the rest. Payment request 3 (February 2021) offsets the recovery against it: the request shows
+  the offset and asks the programme for the rest, which is passed on in March 2021: the recovery is settled.
+- March 2021: first-level control on the spot at Odisee (FLC-2021-ODS-01) finds the period-2 room hire awarded
   on one quotation: a 10% correction (200.00, EFRO 100.00) whose recovery is still open, to be offset against
   Odisee's next transfer; Odisee's users see it under Corrections.
+- October 2021: Odisee's period-4 draft takes the parked bus invoice again (still flagged as possible double
+  financing).
 """
 from __future__ import annotations
 
@@ -26,9 +28,11 @@ from .models import (
     CategoryKind,
     Claim,
     ClaimLine,
+    ClaimStatus,
     CorrectionKind,
     ErrorType,
     FinancialCorrection,
+    LineStatus,
     Organisation,
     Partner,
     Project,
@@ -39,13 +43,11 @@ from .models.types import clock_at
 from .money import to_money
 from .services.audit import Actor
 
-S, E = CategoryKind.STAFF, CategoryKind.EXTERNAL
+S = CategoryKind.STAFF
 
 # Odisee's period-4 expenditures (1 April - 30 September 2021), as in app/demo.py's _LINES
 ODISEE_4 = [
-    (S, "Odisee HR", "ODS-LON-21A", date(2021, 6, 30), "Loonkost lector 20% (jan-jun 2021)", "19740.00", "0.00"),
-    (E, "Zaalverhuur Het Pand", "HP-2021-118", date(2021, 9, 14), "Zaalhuur workshop grensoverschrijdend ondernemen",
-     "2420.00", "420.00"),
+    (S, "Odisee HR", "ODS-LON-21B", date(2021, 9, 30), "Loonkost lector 20% (apr-sep 2021)", "19740.00", "0.00"),
 ]
 
 
@@ -85,49 +87,71 @@ def seed_audit(les: Project, bus_line: ClaimLine) -> None:
 
 
 def seed_offset_and_open_recovery(les: Project) -> None:
-    """Odisee's next claim pays the 2020 recovery by offset; a control of 2022 opens another one. Skipped when
-    the demo's correction is missing or Odisee's period-4 claim exists."""
-    from .demo import _at, prepare_claim
+    """Odisee's period-2 claim pays the 2020 recovery by offset; a control of 2021 opens another one. Skipped
+    unless the demo's correction is booked and Odisee's period-2 claim is still a draft."""
+    from .demo import _at
     from .services import audits, claims, payments
     from .services.corrections import booking
 
-    if not db.session.scalar(select(FinancialCorrection.id).where(FinancialCorrection.project_id == les.id)
-                             .limit(1)) or db.session.scalar(
-            select(Claim.id).join(ReportingPeriod, Claim.period_id == ReportingPeriod.id).join(Partner)
-            .join(Organisation).where(Claim.project_id == les.id, ReportingPeriod.number == 4,
-                                      Organisation.name == "Odisee")):
+    claim = _claim_of(les, "Odisee", 2)
+    if claim is None or claim.status is not ClaimStatus.DRAFT or not db.session.scalar(
+            select(FinancialCorrection.id).where(FinancialCorrection.project_id == les.id).limit(1)):
         return
     auditor, aud, finance, fin = _actors()
-    with clock_at(_at(date(2021, 10, 12))):
-        claim, who, user = prepare_claim(les, "Odisee", 4, ODISEE_4)
-        claims.submit(who, user, claim)
-    lines = db.session.scalars(select(ClaimLine).where(ClaimLine.claim_id == claim.id).order_by(ClaimLine.id)).all()
-    with clock_at(_at(date(2021, 11, 8), 10)):
+    user = db.session.get(User, claim.created_by_id)
+    with clock_at(_at(date(2021, 1, 11))):
+        claims.submit(Actor(user.id, user.email, "127.0.0.1"), user, claim)
+    staff, bus_copy, room = db.session.scalars(select(ClaimLine).where(ClaimLine.claim_id == claim.id)
+                                               .order_by(ClaimLine.id)).all()
+    with clock_at(_at(date(2021, 1, 18), 10)):
         claims.start_verification(fin, finance, claim)
-        for line in lines:
-            claims.verify_line(fin, finance, claim, line.id)
-    with clock_at(_at(date(2021, 11, 15), 14)):
+        claims.verify_line(fin, finance, claim, staff.id)
+        claims.verify_line(fin, finance, claim, room.id)
+        claims.verify_line(fin, finance, claim, bus_copy.id, park=True,
+                           comment="Dezelfde factuur als in periode 1: eerst nagaan of het om een tweede rit gaat.")
+    with clock_at(_at(date(2021, 1, 25), 14)):
         claims.certify(fin, finance, claim)
-    with clock_at(_at(date(2021, 12, 1))):  # the offset: the request shows it and asks the programme the rest
+    with clock_at(_at(date(2021, 2, 1))):  # the offset: the request shows it and asks the programme the rest
         request = payments.create_request(fin, finance, les, [claim.id])
-    with clock_at(_at(date(2022, 1, 21))):
-        payments.record_received(fin, finance, les, request, date(2022, 1, 20), request.amount_requested)
-    with clock_at(_at(date(2022, 1, 26))):
+    with clock_at(_at(date(2021, 3, 3))):
+        payments.record_received(fin, finance, les, request, date(2021, 3, 2), request.amount_requested)
+    with clock_at(_at(date(2021, 3, 9))):
         for share in payments.shares(request):
-            payments.record_transfer(fin, finance, les, request, share.partner.id, date(2022, 1, 25), share.due)
+            payments.record_transfer(fin, finance, les, request, share.partner.id, date(2021, 3, 8), share.due)
 
-    room = lines[1]
-    with clock_at(_at(date(2022, 3, 7), 10)):
+    with clock_at(_at(date(2021, 3, 10), 10)):
         record = audits.create_audit(aud, auditor, les, audits.AuditData(
-            AuditBody.FLC_ON_THE_SPOT, "FLC-2022-ODS-01", date(2022, 3, 7), status=AuditStatus.ONGOING,
-            scope_note="Controle ter plaatse bij Odisee: opdrachten van periode 4.", claim_ids=[claim.id],
+            AuditBody.FLC_ON_THE_SPOT, "FLC-2021-ODS-01", date(2021, 3, 10), status=AuditStatus.ONGOING,
+            scope_note="Controle ter plaatse bij Odisee: opdrachten van periode 2.", claim_ids=[claim.id],
             line_ids=[room.id]))
         finding = audits.add_finding(
             aud, auditor, les, record, claim_line_id=room.id, error_type=ErrorType.PROCUREMENT, irregularity=False,
             description="Zaalhuur gegund op één offerte; de prijs werd niet vergeleken.",
-            files=_report("FLC-2022-ODS-01", date(2022, 3, 7), "Verslag controle ter plaatse"))
-    with clock_at(_at(date(2022, 3, 14), 11)):
+            files=_report("FLC-2021-ODS-01", date(2021, 3, 10), "Verslag controle ter plaatse"))
+    with clock_at(_at(date(2021, 3, 12), 11)):
         booking.book_correction(fin, finance, les, finding, kind=CorrectionKind.LINE,
                                 amount=to_money(room.certified_amount * Decimal("0.10")),
                                 comment="Forfaitaire correctie overheidsopdrachten 10% (geen prijsvergelijking).")
-        audits.set_status(aud, auditor, les, record, AuditStatus.CLOSED, date(2022, 3, 14))
+        audits.set_status(aud, auditor, les, record, AuditStatus.CLOSED, date(2021, 3, 12))
+
+
+def seed_next_draft(les: Project) -> None:
+    """Odisee's period-4 draft (October 2021): new staff costs, and the bus invoice parked in period 2."""
+    from .demo import _at, prepare_claim
+    from .services import claims
+
+    previous = _claim_of(les, "Odisee", 2)
+    if previous is None or previous.status is ClaimStatus.DRAFT or _claim_of(les, "Odisee", 4) is not None:
+        return
+    parked = db.session.scalar(select(ClaimLine.expenditure_id).where(ClaimLine.claim_id == previous.id,
+                                                                      ClaimLine.status == LineStatus.PARKED))
+    with clock_at(_at(date(2021, 10, 14))):
+        claim, who, user = prepare_claim(les, "Odisee", 4, ODISEE_4)
+        claims.add_lines(who, user, claim, [parked])
+
+
+def _claim_of(les: Project, org_name: str, period_no: int) -> Claim | None:
+    return db.session.scalar(
+        select(Claim).join(ReportingPeriod, Claim.period_id == ReportingPeriod.id)
+        .join(Partner, Claim.partner_id == Partner.id).join(Organisation)
+        .where(Claim.project_id == les.id, ReportingPeriod.number == period_no, Organisation.name == org_name))

@@ -1,7 +1,7 @@
 """Audits, financial corrections, recoveries, the EFRO ceiling and short receipts: the rules, on the demo
 history (Odisee's period-1 claim certified and paid: staff 9,870.00, bus 800.00, laptops 1,800.00, office
-15% of staff 1,480.50; its 2020 recovery of 100.00 offset against its period-4 claim, and a recovery of
-100.00 from the 2022 control still open, to be offset)."""
+15% of staff 1,480.50; its 2020 recovery of 100.00 offset against its period-2 claim, and a recovery of
+100.00 from the 2021 control still open, to be offset)."""
 import json
 from datetime import date
 from decimal import Decimal

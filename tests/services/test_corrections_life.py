@@ -12,11 +12,13 @@ from sqlalchemy import select
 from app.errors import DomainError
 from app.extensions import db
 from app.models import (
+    AuditEvent,
     CategoryKind,
     Claim,
     ClaimLine,
     ClaimStatus,
     CorrectionKind,
+    LineStatus,
     PaymentRequest,
     Recovery,
     RecoveryMeasure,
@@ -29,7 +31,7 @@ from app.services.corrections import recoveries
 from app.services.corrections.net import net_certified
 from app.services.statements.produce import Spec, make
 from tests.factories import actor, category, partner, period, project, submitted_claim, user
-from tests.services.test_corrections import book, certify_new, finding, line_of, odisee_claim
+from tests.services.test_corrections import after, book, certify_new, finding, line_of, odisee_claim
 
 pytestmark = pytest.mark.demo_history
 FIN, ODISEE, HOWEST = "finance@example.org", "partner.odisee@example.org", "partner.howest@example.org"
@@ -50,8 +52,8 @@ def test_net_certified_is_certified_less_corrections_per_category(app):
     staff, office, external = (category(k).id for k in (CategoryKind.STAFF, CategoryKind.OFFICE,
                                                          CategoryKind.EXTERNAL))
     before = net_certified(odisee.id)
-    # period 1 (9,870.00 staff, 800.00 bus less the demo's 200.00) and period 4 (19,740.00 staff, 2,000.00 room
-    # hire less the 2022 control's 200.00); office 15% of staff
+    # period 1 (9,870.00 staff, 800.00 bus less the demo's 200.00) and period 2 (19,740.00 staff, 2,000.00 room
+    # hire less the 2021 control's 200.00; the bus copy parked); office 15% of staff
     assert before[staff] == D("29610.00") and before[office] == D("4441.50") and before[external] == D("2400.00")
     c = book(finding(line_of(odisee_claim(), CategoryKind.STAFF)), kind=CorrectionKind.LINE, amount=D("1000.00"))
     after = net_certified(odisee.id)
@@ -83,11 +85,11 @@ def test_a_correction_frees_budget_for_a_later_claim(app):
     assert row(new, CategoryKind.EQUIPMENT).earlier == D("1620.00")  # what the claim page shows, net
     claims.certify(actor(fin), fin, new)
     assert new.status is ClaimStatus.CERTIFIED
-    # Odisee's period-4 claim, certified in 2021, keeps the figures its certifier saw: the demo's correction
-    # of 2020 counted (the bus: 800.00 less 200.00), this one of today not
-    p4 = claim_of("Odisee", 4)
-    assert row(p4, CategoryKind.EQUIPMENT).earlier == D("1800.00")
-    assert row(p4, CategoryKind.EXTERNAL).earlier == D("600.00")
+    # Odisee's period-2 claim, certified in January 2021, keeps the figures its certifier saw: the demo's
+    # correction of November 2020 counted (the bus: 800.00 less 200.00), this one of today not
+    p2 = claim_of("Odisee", 2)
+    assert row(p2, CategoryKind.EQUIPMENT).earlier == D("1800.00")
+    assert row(p2, CategoryKind.EXTERNAL).earlier == D("600.00")
 
 
 def test_the_demo_recovery_is_offset_against_the_next_transfer_and_one_stays_open(app):
@@ -102,7 +104,13 @@ def test_the_demo_recovery_is_offset_against_the_next_transfer_and_one_stays_ope
     assert share.partner.id == odisee.id and share.offset == D("100.00")
     assert share.due == share.efro - D("100.00") == share.transferred == request.amount_requested
     [claim] = request.claims
-    assert claim.period.number == 4 and claim.status is ClaimStatus.PAID
+    assert claim.period.number == 2 and claim.status is ClaimStatus.PAID
+    # the copy of the period-1 bus invoice was parked, and Odisee's period-4 draft takes it again
+    parked = db.session.scalar(select(ClaimLine).where(ClaimLine.claim_id == claim.id,
+                                                       ClaimLine.status == LineStatus.PARKED))
+    draft = claim_of("Odisee", 4)
+    assert draft.status is ClaimStatus.DRAFT and parked.expenditure_id in {
+        line.expenditure_id for line in db.session.scalars(select(ClaimLine).where(ClaimLine.claim_id == draft.id))}
     assert request.received_amount == request.amount_requested
     # the open one: seen by Odisee's users and the finance officer, not by another partner
     assert recoveries.recoveries_of(user(ODISEE), project(), open_only=True) == [recs[1]]
@@ -116,7 +124,7 @@ def test_a_partner_whose_whole_share_is_offset_is_paid_nothing_and_its_claim_is_
     on to it, its claim is paid (settled by the offset) when the programme pays the request, and the payment
     request, its claim's certificate and the register say so."""
     fin = user(FIN)
-    big = book(finding(line_of(claim_of("Odisee", 4), CategoryKind.STAFF)), kind=CorrectionKind.LINE,
+    big = book(finding(line_of(claim_of("Odisee", 2), CategoryKind.STAFF)), kind=CorrectionKind.LINE,
                amount=D("2000.00"))  # staff 2,000.00 and office 300.00: EFRO 1,150.00 to recover
     big_recovery = db.session.scalar(select(Recovery).where(Recovery.correction_id == big.id))
     mine = certify_new("Odisee", ODISEE, "1000.00")  # EFRO 500.00
@@ -129,6 +137,9 @@ def test_a_partner_whose_whole_share_is_offset_is_paid_nothing_and_its_claim_is_
     assert big_recovery.outstanding == D("750.00")
     payments.record_received(actor(fin), fin, project(), request, date(2023, 1, 10), D("500.00"))
     assert mine.status is ClaimStatus.PAID and mine.paid_at is not None  # settled by the offset
+    received = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "payment.received")
+                                  .order_by(AuditEvent.id.desc())).first()
+    assert after(received)["claims_paid"] == [mine.id]
     assert other.status is ClaimStatus.INCLUDED_IN_PAYMENT  # waits for its transfer
     with pytest.raises(DomainError):  # nothing to pass on to Odisee
         payments.record_transfer(actor(fin), fin, project(), request, partner("Odisee").id, date(2023, 1, 11),
@@ -152,7 +163,7 @@ def test_a_partner_whose_whole_share_is_offset_is_paid_nothing_and_its_claim_is_
              if r[0].value}
     assert facts["Payment request"] == request.number
     assert D(str(facts["Recovery offset"])) == D("-500.00") and D(str(facts["Passed on"])) == D("0")
-    # the register: the offsets settle the recoveries (the demo's 2022 one in full, the new one in part)
+    # the register: the offsets settle the recoveries (the demo's 2021 one in full, the new one in part)
     register = make(None, project(), Spec.parse("corrections-register", "xlsx", "en"), "test")[1]
     rows = [[c.value for c in r] for r in load_workbook(io.BytesIO(register)).worksheets[3].iter_rows()]
     header = next(r for r in rows if r and r[0] == "No.")

@@ -96,7 +96,7 @@ def test_register_xlsx_and_pdf_agree_with_the_page(app):
 
 
 def test_demo_offset_on_the_next_payment_request_and_the_open_recovery(app, client):
-    """The demo's 2020 recovery offset against Odisee's period-4 claim (payment request 3); the 2022 control's
+    """The demo's 2020 recovery offset against Odisee's period-2 claim (payment request 3); the 2021 control's
     recovery still open, shown to Odisee's users; the claim page counts the other claims net of corrections."""
     import re
 
@@ -112,9 +112,9 @@ def test_demo_offset_on_the_next_payment_request_and_the_open_recovery(app, clie
     login(client, "partner.odisee@example.org")
     page = client.get("/projects/LES/corrections").get_data(as_text=True)
     open_table = re.search(r'<table[^>]*id="open-recoveries".*?</table>', page, re.S).group(0)
-    assert open_table.count("<tr>") == 2 and "100,00" in open_table  # the header and the 2022 recovery
-    p4 = db.session.scalar(select(Claim).where(Claim.partner_id == partner("Odisee").id,
-                                               Claim.period_id == period(4).id))
-    page = client.get(f"/projects/LES/claims/{p4.id}").get_data(as_text=True)
+    assert open_table.count("<tr>") == 2 and "100,00" in open_table  # the header and the 2021 recovery
+    p2 = db.session.scalar(select(Claim).where(Claim.partner_id == partner("Odisee").id,
+                                               Claim.period_id == period(2).id))
+    page = client.get(f"/projects/LES/claims/{p2.id}").get_data(as_text=True)
     assert "Andere declaraties (netto gecertificeerd)" in page
     assert "Betaalaanvraag" in client.get(f"/projects/LES/payments/{request.id}").get_data(as_text=True)
