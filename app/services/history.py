@@ -273,9 +273,17 @@ def _budget_changed(b, a, n):
 
 def _payment_requested(b, a, n):
     claims = a.get("claims") or []
-    return ngettext("Payment request %(number)s for claim %(claims)s: %(amount)s of ERDF requested.",
+    text = ngettext("Payment request %(number)s for claim %(claims)s: %(amount)s of ERDF requested.",
                     "Payment request %(number)s for claims %(claims)s: %(amount)s of ERDF requested.", len(claims),
                     number=a.get("number"), claims=_ids(claims), amount=_money(a.get("amount_requested")))
+    offsets = a.get("offsets") or {}
+    if isinstance(offsets, dict) and offsets:
+        try:
+            offset = sum((Decimal(str(v)) for v in offsets.values()), Decimal("0.00"))
+        except ArithmeticError:
+            return text
+        text += " " + _("%(amount)s offset against recoveries.", amount=_money(offset))
+    return text
 
 
 def _payment_received(b, a, n):

@@ -108,6 +108,7 @@ def test_demo_offset_on_the_next_payment_request_and_the_open_recovery(app, clie
     shares = re.search(r'<table[^>]*id="shares".*?</table>', page, re.S).group(0)
     offset = re.search(r'class="num offset">([^<]+)<', shares).group(1)
     assert "Odisee" in shares and "-" in offset and "100,00" in offset
+    assert re.search(r"100,00 verrekend met terugvorderingen\.", page)  # the request's history says so too
     client = fresh(app)
     login(client, "partner.odisee@example.org")
     page = client.get("/projects/LES/corrections").get_data(as_text=True)
