@@ -135,7 +135,10 @@ def seed_demo(history: bool = True) -> dict:
         _seed_history(les)
         from .demo_fund import seed_fund
         seed_fund(les)  # the LES Fonds: a fund, two calls, twelve actions (app/demo_fund.py)
+        from .demo_recovery import seed_next_draft, seed_offset_and_open_recovery
+        seed_offset_and_open_recovery(les)  # Odisee's next claim offsets the 2020 recovery; a new one opens
         _seed_modification(les)
+        seed_next_draft(les)  # Odisee's period-4 draft takes the bus invoice parked in period 2
         from .demo_portfolio import seed_portfolio_history
         seed_portfolio_history()  # claims certified and paid in LLL, ICT and OOST (app/demo_portfolio.py)
         from .demo_ideas import seed_ideas
@@ -227,6 +230,8 @@ _LINES = {
         # the same bus invoice as Odisee's period-1 line: flagged as possible double financing
         (E, "Busreizen Van Wiele", "BW-2020-031", date(2020, 5, 4), "Busvervoer bedrijfsbezoek (kopie?)",
          "968.00", "168.00"),
+        (E, "Zaalverhuur Het Pand", "HP-2020-118", date(2020, 9, 14), "Zaalhuur workshop grensoverschrijdend "
+         "ondernemen", "2420.00", "420.00"),
     ],
 }
 
@@ -265,6 +270,37 @@ def _at(day: date, hour: int = 9) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=LOCAL_TZ)
 
 
+def prepare_claim(les: Project, org_name: str, period_no: int, lines: list) -> tuple:
+    """The partner registers its expenditures (``lines`` as in _LINES) with their invoices and puts them in a
+    claim: (claim, the partner user's actor, the partner user)."""
+    from .services import claims, documents, expenditures
+    from .services.expenditures import ExpenditureData
+    categories = {c.kind: c for c in db.session.scalars(select(CostCategory).where(CostCategory.project_id == les.id))}
+    period = db.session.scalar(select(ReportingPeriod).where(ReportingPeriod.project_id == les.id,
+                                                             ReportingPeriod.number == period_no))
+    partner = db.session.scalar(select(Partner).join(Organisation).where(
+        Partner.project_id == les.id, Organisation.name == org_name))
+    user = db.session.scalar(select(User).join(User.memberships).where(
+        User.email.like("partner.%"), Membership.partner_id == partner.id))
+    who = Actor(user.id, user.email, "127.0.0.1")
+    exps = []
+    for n, (kind, supplier, invoice, paid_on, description, gross, vat) in enumerate(lines, 1):
+        gross, vat = Decimal(gross), Decimal(vat)
+        declared = gross - vat if partner.vat_recoverable or vat else gross
+        exps.append(expenditures.create(who, user, partner, ExpenditureData(
+            category_id=categories[kind].id, period_id=period.id, supplier=supplier,
+            invoice_number=invoice, invoice_date=paid_on - timedelta(days=14), payment_date=paid_on,
+            description=description, gross_amount=gross, vat_amount=vat,
+            vat_recoverable=bool(vat) and partner.vat_recoverable, declared_amount=declared,
+            internal_ref=f"{org_name[:3].upper()}-{period_no}-{n:03d}")))
+    for exp in exps:
+        documents.attach(who, user, exp, [(f"factuur {exp.invoice_number}.pdf".replace("/", "-"),
+                                           _invoice_pdf(exp))])
+    claim = claims.create_claim(who, user, partner, period.id)
+    claims.add_lines(who, user, claim, [e.id for e in exps])
+    return claim, who, user
+
+
 def _seed_history(les: Project) -> None:
     """A realistic claim history for LES, made through the services (so it is audited and follows every
     rule), on a demo clock that follows the project's periods: period-1 claims of three partners submitted
@@ -272,41 +308,15 @@ def _seed_history(les: Project) -> None:
     (a deduction, a parked line, the rest to do) and Odisee's period-2 draft in October 2020. Skipped when
     LES already has claims."""
     from .models import Claim, ClaimLine, ErrorType
-    from .services import claims, documents, expenditures, payments
-    from .services.expenditures import ExpenditureData
+    from .services import claims, payments
 
     if db.session.scalar(select(Claim.id).where(Claim.project_id == les.id).limit(1)):
         return
     finance = db.session.scalar(select(User).where(User.email == "finance@example.org"))
     fin = Actor(finance.id, finance.email, "127.0.0.1")
-    categories = {c.kind: c for c in db.session.scalars(select(CostCategory).where(CostCategory.project_id == les.id))}
-    periods = {p.number: p for p in db.session.scalars(
-        select(ReportingPeriod).where(ReportingPeriod.project_id == les.id))}
 
     def prepare(org_name, period_no):
-        """The partner registers its expenditures with their invoices and puts them in a claim."""
-        partner = db.session.scalar(select(Partner).join(Organisation).where(
-            Partner.project_id == les.id, Organisation.name == org_name))
-        user = db.session.scalar(select(User).join(User.memberships).where(
-            User.email.like("partner.%"), Membership.partner_id == partner.id))
-        who = Actor(user.id, user.email, "127.0.0.1")
-        exps = []
-        for n, (kind, supplier, invoice, paid_on, description, gross, vat) in enumerate(
-                _LINES[(org_name, period_no)], 1):
-            gross, vat = Decimal(gross), Decimal(vat)
-            declared = gross - vat if partner.vat_recoverable or vat else gross
-            exps.append(expenditures.create(who, user, partner, ExpenditureData(
-                category_id=categories[kind].id, period_id=periods[period_no].id, supplier=supplier,
-                invoice_number=invoice, invoice_date=paid_on - timedelta(days=14), payment_date=paid_on,
-                description=description, gross_amount=gross, vat_amount=vat,
-                vat_recoverable=bool(vat) and partner.vat_recoverable, declared_amount=declared,
-                internal_ref=f"{org_name[:3].upper()}-{period_no}-{n:03d}")))
-        for exp in exps:
-            documents.attach(who, user, exp, [(f"factuur {exp.invoice_number}.pdf".replace("/", "-"),
-                                               _invoice_pdf(exp))])
-        claim = claims.create_claim(who, user, partner, periods[period_no].id)
-        claims.add_lines(who, user, claim, [e.id for e in exps])
-        return claim, who, user
+        return prepare_claim(les, org_name, period_no, _LINES[(org_name, period_no)])
 
     def lines_of(claim):
         return db.session.scalars(select(ClaimLine).where(ClaimLine.claim_id == claim.id)
@@ -368,32 +378,5 @@ def _seed_history(les: Project) -> None:
                            "tweede montagedag.")
         claims.verify_line(fin, finance, claim, h2[3].id, park=True,
                            comment="Deelnemerslijst ontbreekt; wordt met de volgende declaratie nagekeken.")
-    _seed_audit(les, lines_of(made[("Odisee", 1)])[1])
-
-
-def _seed_audit(les: Project, bus_line) -> None:
-    """The audit authority samples Odisee's certified period-1 bus invoice in November 2020: only one
-    quotation was asked, so the finance officer books the Commission's 25% procurement correction, to be
-    offset against Odisee's next transfer."""
-    from .models import AuditBody, AuditStatus, CorrectionKind, ErrorType
-    from .services import audits
-    from .services.corrections import booking
-
-    auditor = db.session.scalar(select(User).where(User.email == "auditor@example.org"))
-    finance = db.session.scalar(select(User).where(User.email == "finance@example.org"))
-    aud, fin = Actor(auditor.id, auditor.email, "127.0.0.1"), Actor(finance.id, finance.email, "127.0.0.1")
-    with clock_at(_at(date(2020, 11, 16), 10)):
-        record = audits.create_audit(aud, auditor, les, audits.AuditData(
-            AuditBody.AUDIT_AUTHORITY, "AA-2020-LES-01", date(2020, 11, 16), status=AuditStatus.ONGOING,
-            scope_note="Steekproef uit de gecertificeerde uitgaven van periode 1.", line_ids=[bus_line.id]))
-        finding = audits.add_finding(
-            aud, auditor, les, record, claim_line_id=bus_line.id, error_type=ErrorType.PROCUREMENT, irregularity=True,
-            description="Busvervoer gegund na één offerte; de regels voor overheidsopdrachten vragen er drie.",
-            files=[("auditverslag AA-2020-LES-01.pdf", invoice_pdf(Invoice(
-                "Auditautoriteit Vlaanderen-Nederland", "AA-2020-LES-01", date(2020, 11, 16), date(2020, 11, 16),
-                "Odisee", "Auditverslag: steekproef periode 1", Decimal("0.00"), Decimal("0.00"))))])
-    with clock_at(_at(date(2020, 11, 23), 11)):
-        booking.book_correction(fin, finance, les, finding, kind=CorrectionKind.LINE,
-                                amount=to_money(bus_line.certified_amount * Decimal("0.25")),
-                                comment="Forfaitaire correctie overheidsopdrachten 25% (één offerte).")
-        audits.set_status(aud, auditor, les, record, AuditStatus.CLOSED, date(2020, 11, 23))
+    from .demo_recovery import seed_audit
+    seed_audit(les, lines_of(made[("Odisee", 1)])[1])

@@ -69,10 +69,10 @@ def overview():
     descending = request.args.get("dir") == "desc"
     rows = svc.portfolio(current_user, at, sort, descending)
     totals = {f: sum((getattr(r, f) for r in rows), svc.ZERO) for f in
-              ("budget", "declared", "certified", "certified_fund", "contribution", "paid")}
+              ("budget", "declared", "certified", "certified_fund", "contribution", "paid", "net_certified")}
     return render_template("portfolio/overview.html", rows=rows, totals=totals, at=at, sort=sort,
                            descending=descending, chart=chart(rows),
-                           absorption=svc.absorption(totals["certified"], totals["budget"]),
+                           absorption=svc.absorption(totals["net_certified"], totals["budget"]),
                            waiting=sum(r.waiting for r in rows), today=at == utcnow().date())
 
 

@@ -291,15 +291,27 @@ def _budget_changed(b, a, n):
 
 def _payment_requested(b, a, n):
     claims = a.get("claims") or []
-    return ngettext("Payment request %(number)s for claim %(claims)s: %(amount)s of %(fund)s requested.",
+    text = ngettext("Payment request %(number)s for claim %(claims)s: %(amount)s of %(fund)s requested.",
                     "Payment request %(number)s for claims %(claims)s: %(amount)s of %(fund)s requested.",
                     len(claims), fund=n.fund(), number=a.get("number"), claims=_ids(claims),
                     amount=_money(a.get("amount_requested")))
+    offsets = a.get("offsets") or {}
+    if isinstance(offsets, dict) and offsets:
+        try:
+            offset = sum((Decimal(str(v)) for v in offsets.values()), Decimal("0.00"))
+        except ArithmeticError:
+            return text
+        text += " " + _("%(amount)s offset against recoveries.", amount=_money(offset))
+    return text
 
 
 def _payment_received(b, a, n):
-    return _("%(amount)s received by the lead partner on %(date)s.", amount=_money(a.get("amount")),
+    text = _("%(amount)s received by the lead partner on %(date)s.", amount=_money(a.get("amount")),
              date=_day(a.get("received_date")))
+    if a.get("claims_paid"):  # a partner whose whole share went to its recoveries (or was not received)
+        text += " " + ngettext("Claim %(claims)s paid.", "Claims %(claims)s paid.", len(a["claims_paid"]),
+                               claims=_ids(a["claims_paid"]))
+    return text
 
 
 def _payment_transferred(b, a, n):

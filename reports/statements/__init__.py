@@ -13,6 +13,7 @@ from .data import (
     CheckpointInfo,
     ClaimInfo,
     ClaimLineRow,
+    ClaimPayment,
     ClaimStatement,
     DeductionByType,
     EventRow,
@@ -57,7 +58,8 @@ def build(kind: str, fmt: str, data, lang: str, progress=None) -> bytes:
 
 
 __all__ = ["Anchor", "AuditExtract", "AuditScope", "Category", "Certificate", "CheckpointInfo", "ClaimInfo",
-           "ClaimLineRow", "ClaimStatement", "CategoryTotal", "DeductionByType", "EventRow", "EvidenceRow",
+           "ClaimPayment", "ClaimLineRow", "ClaimStatement", "CategoryTotal", "DeductionByType", "EventRow",
+           "EvidenceRow",
            "FinancialReport", "FinancialRow", "Finding", "FundFigures", "FundRegisterStatement", "Header",
            "RegisterLine", "RegisterScope", "FORMATS", "KINDS", "MIMETYPES", "build",
            "file_name", "title"]

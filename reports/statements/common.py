@@ -130,12 +130,15 @@ def efro_label(message: str, fund: str | None, lang: str) -> str:
                          "rounded down to the cent, divided over the sources by their rates; per category it is an "
                          "allocation of that share. Parked lines are not in these figures.", fund=f)),
         "financial-note": (_("Declared: claims submitted by the date. Certified, EFRO and contribution: claims "
-                             "certified by the date. Paid: EFRO of claims paid out to the partner by the date. "
-                             "Remaining: budget minus certified. Absorption: certified as a share of the budget."),
+                             "certified by the date. Paid: EFRO of claims paid by the date, passed on to the partner "
+                             "or offset against a recovery from it. Corrected: financial corrections booked by the "
+                             "date. Remaining: budget minus net certified (certified less corrections). Absorption: "
+                             "net certified as a share of the budget."),
                            _("Declared: claims submitted by the date. Certified, %(fund)s and contribution: claims "
-                             "certified by the date. Paid: the share of %(fund)s of claims paid out to the partner "
-                             "by the date. Remaining: budget minus certified. Absorption: certified as a share of the "
-                             "budget.", fund=f)),
+                             "certified by the date. Paid: the share of %(fund)s of claims paid by the date, passed "
+                             "on to the partner or offset against a recovery from it. Corrected: financial "
+                             "corrections booked by the date. Remaining: budget minus net certified (certified less "
+                             "corrections). Absorption: net certified as a share of the budget.", fund=f)),
     }
     plain, named = variants[message]
     return plain if fund is None else named

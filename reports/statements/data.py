@@ -54,6 +54,17 @@ class Category:
 
 
 @dataclass(frozen=True)
+class ClaimPayment:
+    """The payment request that took a claim, and the partner's share in it: the recoveries offset against
+    it, what the programme did not pay of it, and what the lead partner passed on."""
+
+    request_number: int
+    offset: Decimal
+    not_received: Decimal
+    passed_on: Decimal
+
+
+@dataclass(frozen=True)
 class ClaimInfo:
     claim_id: int
     partner_number: int
@@ -81,6 +92,7 @@ class ClaimInfo:
     efro_capped: Decimal = ZERO  # EFRO above what remained under the approved amount
     fund_name: str | None = None  # the project's funding sources by name; None: EFRO alone
     shares: tuple[tuple[str, Decimal, Decimal], ...] = ()  # (source, rate %, share) where there are several
+    payment: ClaimPayment | None = None  # once in a payment request
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,11 +238,12 @@ class FinancialRow:
 
     @property
     def remaining(self) -> Decimal:
-        return self.budget - self.certified
+        """What is left of the budget: the budget less the net certified (certified less corrections)."""
+        return self.budget - self.net_certified
 
     @property
     def absorption(self) -> Decimal | None:
-        return absorption(self.certified, self.budget)
+        return absorption(self.net_certified, self.budget)
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,10 @@ def _claim_figures(claim: ClaimInfo, lang: str) -> list[tuple[str, str]]:
                                                                                        lang)),
                  (_("EFRO corrected"), m(claim.corrected_efro, lang)),
                  (_("EFRO net"), m(claim.efro + claim.corrected_efro, lang))]
+    if claim.payment:
+        pay = claim.payment
+        rows += [(_("Payment request"), f"#{pay.request_number}"), (_("Recovery offset"), m(-pay.offset, lang)),
+                 (_("Not received"), m(-pay.not_received, lang)), (_("Passed on"), m(pay.passed_on, lang))]
     if not claim.fixed:
         rows.append((_("Note"), efro_label("provisional", f, lang)))
     return rows
@@ -208,16 +212,16 @@ def certificate_pdf(data: Certificate, lang: str, progress: Progress = None) -> 
 def _financial_cells(row: FinancialRow, lang: str) -> list[str]:
     return [money(v, lang) for v in (row.budget, row.declared, row.certified, row.certified_efro,
                                      row.certified_contribution, row.paid, row.remaining)] + [
-        formatting.share(row.certified, row.budget, lang)]
+        formatting.share(row.net_certified, row.budget, lang)]
 
 
 def _financial_totals(rows: list[FinancialRow], lang: str) -> list[str]:
     budget, certified = money_sum(r.budget for r in rows), money_sum(r.certified for r in rows)
-    efro = money_sum(r.certified_efro for r in rows)
-    share = absorption(certified, budget)
+    efro, net = money_sum(r.certified_efro for r in rows), money_sum(r.net_certified for r in rows)
+    share = absorption(net, budget)
     return [money(v, lang) for v in (budget, money_sum(r.declared for r in rows), certified, efro, certified - efro,
-                                     money_sum(r.paid for r in rows), budget - certified)] + [
-        formatting.share(certified, budget, lang) if share is not None else ""]
+                                     money_sum(r.paid for r in rows), budget - net)] + [
+        formatting.share(net, budget, lang) if share is not None else ""]
 
 
 def financial_report_pdf(data: FinancialReport, lang: str, progress: Progress = None) -> bytes:

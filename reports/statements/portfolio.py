@@ -41,14 +41,19 @@ class PortfolioRow:
     sources: tuple[SourceShare, ...]
     next_deadline: date | None
     waiting: int  # claims submitted or in verification
+    corrected: Decimal = ZERO  # financial corrections booked by the date (negative)
 
     @property
     def contribution(self) -> Decimal:
         return self.certified - self.certified_fund
 
     @property
+    def net_certified(self) -> Decimal:
+        return self.certified + self.corrected
+
+    @property
     def absorption(self) -> Decimal | None:
-        return absorption(self.certified, self.budget)
+        return absorption(self.net_certified, self.budget)
 
     @property
     def rate(self) -> Decimal:
@@ -68,7 +73,7 @@ class Portfolio:
 
     @property
     def absorption(self) -> Decimal | None:
-        return absorption(self.total("certified"), self.total("budget"))
+        return absorption(self.total("net_certified"), self.total("budget"))
 
     @property
     def waiting(self) -> int:
@@ -92,9 +97,10 @@ def _subject(data: Portfolio, lang: str) -> str:
 def _note(lang: str) -> str:
     _ = translator(lang)
     return _("As in each project's financial report: declared: claims submitted by the date; certified, funding "
-             "and contribution: claims certified by the date; paid: the funding of claims paid out to the "
-             "partners by the date. Absorption: certified as a share of the budget. Next deadline: a period's "
-             "claims are due within 90 days after its end.")
+             "and contribution: claims certified by the date; paid: the funding of claims paid by the date (passed "
+             "on to the partners or offset against recoveries). Absorption: net certified (certified less the "
+             "financial corrections booked by the date) as a share of the budget. Next deadline: a period's claims "
+             "are due within 90 days after its end.")
 
 
 def portfolio_xlsx(data: Portfolio, lang: str, progress=None) -> bytes:

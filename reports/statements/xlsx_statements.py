@@ -90,6 +90,11 @@ def _claim_figures(claim: ClaimInfo, lang: str) -> list[tuple[str, object, str]]
                                                               "money"),
                  (_("EFRO corrected"), claim.corrected_efro, "money"),
                  (_("EFRO net"), claim.efro + claim.corrected_efro, "money")]
+    if claim.payment:
+        pay = claim.payment
+        rows += [(_("Payment request"), pay.request_number, "int"),
+                 (_("Recovery offset"), -pay.offset, "money"), (_("Not received"), -pay.not_received, "money"),
+                 (_("Passed on"), pay.passed_on, "money")]
     if not claim.fixed:
         rows.append((_("Note"), efro_label("provisional", claim.fund_name, lang), "text"))
     return rows
@@ -192,7 +197,8 @@ def _financial_totals(rows: list[FinancialRow]) -> list[Decimal | None]:
     efro = money_sum(r.certified_efro for r in rows)
     corrected, corrected_efro = money_sum(r.corrected for r in rows), money_sum(r.corrected_efro for r in rows)
     return [budget, declared, certified, efro, certified - efro, money_sum(r.paid for r in rows),
-            budget - certified, absorption(certified, budget), corrected, certified + corrected, corrected_efro,
+            budget - certified - corrected, absorption(certified + corrected, budget), corrected, certified + corrected,
+            corrected_efro,
             efro + corrected_efro]
 
 

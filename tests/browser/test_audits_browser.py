@@ -130,3 +130,12 @@ def test_audit_correction_recovery_offset_and_statements_agree(app, page, screen
     assert cents(fr["EFRO net"]) == cents(tua_row[6])
     assert cents(facts["Corrected"]) == D("-1200.00") and cents(facts["EFRO corrected"]) == D("-600.00")
     assert cents(facts["Net certified"]) == p1_total - D("1200.00")
+    # the next claim's certificate shows the offset the register books against the recovery
+    recovery_rows = sheet_values(register, 3)
+    head = next(r for r in recovery_rows if r and r[0] == "No.")
+    recovery = next(dict(zip(head, r, strict=False)) for r in recovery_rows
+                    if r and r[2] == f"correction #{correction_id}")
+    nxt_facts = {row[0]: row[1] for row in sheet_values(
+        make(None, les, Spec.parse("certificate", "xlsx", "en", claim=nxt_id), "test")[1], 0) if row and row[0]}
+    assert cents(recovery["Offset"]) == -cents(nxt_facts["Recovery offset"]) == D("600.00")
+    assert cents(recovery["Outstanding"]) == 0

@@ -1,6 +1,7 @@
 """Audits, financial corrections, recoveries, the EFRO ceiling and short receipts: the rules, on the demo
 history (Odisee's period-1 claim certified and paid: staff 9,870.00, bus 800.00, laptops 1,800.00, office
-15% of staff 1,480.50)."""
+15% of staff 1,480.50; its 2020 recovery of 100.00 offset against its period-2 claim, and a recovery of
+100.00 from the 2021 control still open, to be offset)."""
 import json
 from datetime import date
 from decimal import Decimal
@@ -147,7 +148,7 @@ def test_offset_against_the_next_payment_request_and_repayment_and_write_off(app
     claims.certify(actor(fin), fin, new)
     request = payments.create_request(actor(fin), fin, project(), [new.id])
     share = payments.shares(request)[0]
-    # the demo's recovery (100.00) and this one (100.00), oldest first
+    # the demo's open recovery (100.00) and this one (100.00), oldest first
     assert (share.efro, share.offset, share.due) == (new.efro_total, D("200.00"), new.efro_total - D("200.00"))
     assert request.amount_requested == new.efro_total - D("200.00")
     assert rec.outstanding == 0
@@ -159,7 +160,9 @@ def test_offset_against_the_next_payment_request_and_repayment_and_write_off(app
     recoveries.book_repayment(actor(fin), fin, project(), r2, D("20.00"), date(2021, 1, 1))
     recoveries.write_off(actor(fin), fin, project(), r2, "Partner failliet")
     assert r2.outstanding == 0 and len(r2.settlements) == 2
-    assert [after(e)["kind"] for e in events("recovery.settled")] == ["offset", "offset", "repayment", "write_off"]
+    # the demo's offset of 2021, then this test's
+    assert [after(e)["kind"] for e in events("recovery.settled")] == ["offset", "offset", "offset", "repayment",
+                                                                       "write_off"]
     odisee = user("partner.odisee@example.org")
     assert {rec.id, r2.id} < {r.id for r in recoveries.recoveries_of(odisee, project())}  # with the demo's
     assert recoveries.recoveries_of(user("partner.howest@example.org"), project()) == []

@@ -93,3 +93,29 @@ def test_register_xlsx_and_pdf_agree_with_the_page(app):
     values = [c.value for row in wb.worksheets[2].iter_rows() for c in row]
     assert Decimal("-200.00") in [Decimal(str(v)).quantize(Decimal("0.01")) for v in values
                                   if isinstance(v, int | float | Decimal)]
+
+
+def test_demo_offset_on_the_next_payment_request_and_the_open_recovery(app, client):
+    """The demo's 2020 recovery offset against Odisee's period-2 claim (payment request 3); the 2021 control's
+    recovery still open, shown to Odisee's users; the claim page counts the other claims net of corrections."""
+    import re
+
+    from app.models import PaymentRequest
+    request = db.session.scalar(select(PaymentRequest).where(PaymentRequest.project_id == project().id,
+                                                             PaymentRequest.number == 3))
+    login(client, "finance@example.org")
+    page = client.get(f"/projects/LES/payments/{request.id}").get_data(as_text=True)
+    shares = re.search(r'<table[^>]*id="shares".*?</table>', page, re.S).group(0)
+    offset = re.search(r'class="num offset">([^<]+)<', shares).group(1)
+    assert "Odisee" in shares and "-" in offset and "100,00" in offset
+    assert re.search(r"100,00 verrekend met terugvorderingen\.", page)  # the request's history says so too
+    client = fresh(app)
+    login(client, "partner.odisee@example.org")
+    page = client.get("/projects/LES/corrections").get_data(as_text=True)
+    open_table = re.search(r'<table[^>]*id="open-recoveries".*?</table>', page, re.S).group(0)
+    assert open_table.count("<tr>") == 2 and "100,00" in open_table  # the header and the 2021 recovery
+    p2 = db.session.scalar(select(Claim).where(Claim.partner_id == partner("Odisee").id,
+                                               Claim.period_id == period(2).id))
+    page = client.get(f"/projects/LES/claims/{p2.id}").get_data(as_text=True)
+    assert "Andere declaraties (netto gecertificeerd)" in page
+    assert "Betaalaanvraag" in client.get(f"/projects/LES/payments/{request.id}").get_data(as_text=True)

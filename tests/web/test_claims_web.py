@@ -192,8 +192,9 @@ def test_withdraw_and_correct_through_the_pages(client, app):
 def test_demo_history_is_realistic_and_the_chain_is_intact(app):
     from app.services.audit import verify_chain
     statuses = dict(db.session.execute(select(Claim.id, Claim.status).where(Claim.project_id == project().id)).all())
-    # three period-1 claims and the managing partner's small-grants claim of the LES Fonds (app/demo_fund.py)
-    assert sorted(s.value for s in statuses.values()) == ["draft", "in_verification", "paid", "paid", "paid", "paid"]
+    # three period-1 claims, the managing partner's small-grants claim of the LES Fonds (app/demo_fund.py),
+    # Odisee's period-2 claim that offset its recovery and its period-4 draft (app/demo_recovery.py)
+    assert sorted(s.value for s in statuses.values()) == ["draft", "in_verification"] + ["paid"] * 5
     lines = db.session.scalars(select(ClaimLine).where(ClaimLine.claim_id == 4)).all()
     assert {ln.status for ln in lines} == {LineStatus.VERIFIED, LineStatus.PARKED, LineStatus.PENDING}
     assert any(ln.deduction > 0 for ln in lines)

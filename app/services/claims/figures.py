@@ -24,9 +24,9 @@ from ...models import (
     Partner,
     category_label,
 )
-from ...models.claim import FINAL_STATES
 from ...money import ZERO, allocate, flat_rate, percent_of, split_fund
 from ..admin.versions import budget_in_force
+from ..corrections.net import net_certified
 from .lines import of_claim
 
 
@@ -39,7 +39,7 @@ class CategoryRow:
     declared: Decimal = ZERO
     certified: Decimal = ZERO
     budget: Decimal = ZERO
-    earlier: Decimal = ZERO  # certified in the partner's other claims (before this one, once certified)
+    earlier: Decimal = ZERO  # net certified in the partner's other claims (before this one, once certified)
     efro: Decimal | None = None  # this category's allocation of the claim's EFRO (certified claims)
     contribution: Decimal | None = None
 
@@ -149,13 +149,9 @@ def figures(claim: Claim, partner_ids: set[int] | None = None) -> ClaimFigures:
     kinds = {cid: kind for cid, _name, kind in categories}
     # the budget version in force for the claim's period (project modifications: app/services/admin/)
     budget, version = budget_in_force(partner, claim.period)
-    others = [Claim.partner_id == partner.id, Claim.id != claim.id, Claim.status.in_(FINAL_STATES)]
-    if claim.certified_at is not None:  # a certified claim keeps the figures its certifier saw
-        others.append(Claim.certified_at < claim.certified_at)
-    earlier = dict(db.session.execute(
-        select(ClaimCategoryTotal.category_id, func.sum(ClaimCategoryTotal.certified))
-        .join(Claim, ClaimCategoryTotal.claim_id == Claim.id).where(*others)
-        .group_by(ClaimCategoryTotal.category_id)).all())
+    # what the partner's other certified claims used, net of corrections (a certified claim keeps the
+    # figures its certifier saw)
+    earlier = net_certified(partner.id, excluding=claim.id, before=claim.certified_at)
     declared, certified = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
     counts = defaultdict(int)
     parked_amount = ZERO

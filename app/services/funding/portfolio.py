@@ -26,6 +26,7 @@ from ...models import (
     ClaimStatus,
     CostCategory,
     Expenditure,
+    FinancialCorrection,
     FundingKind,
     FundingSource,
     LineStatus,
@@ -110,6 +111,10 @@ def portfolio(user: User, at: date, sort: str = "code", descending: bool = False
     certified = _sum_by_project(ClaimCategoryTotal.certified, ClaimCategoryTotal.efro,
                                 where=[in_ids, Claim.certified_at < end])
     paid = _sum_by_project(ClaimCategoryTotal.efro, where=[in_ids, Claim.paid_at < end])
+    corrected = dict(db.session.execute(  # absorption is net of the corrections (app/services/corrections/net.py)
+        select(FinancialCorrection.project_id, func.sum(FinancialCorrection.total))
+        .where(FinancialCorrection.project_id.in_(ids), FinancialCorrection.booked_at < end)
+        .group_by(FinancialCorrection.project_id)).all())
     live = _live_declared(ids, end)
     sources = defaultdict(list)
     for source in db.session.scalars(select(ProjectFundingSource).where(ProjectFundingSource.project_id.in_(ids))
@@ -141,7 +146,7 @@ def portfolio(user: User, at: date, sort: str = "code", descending: bool = False
             sources=tuple(SourceShare(s.label, s.rate, s.ceiling, source_certified.get(s.id) or ZERO,
                                       source_paid.get(s.id) or ZERO) for s in sources[pid]),
             next_deadline=deadlines[pid] + REPORTING_WINDOW if pid in deadlines else None,
-            waiting=waiting.get(pid, 0)))
+            waiting=waiting.get(pid, 0), corrected=corrected.get(pid) or ZERO))
     return sort_rows(rows, sort, descending)
 
 

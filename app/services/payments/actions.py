@@ -104,13 +104,14 @@ def record_received(actor: Actor, user: User, project: Project, request: Payment
     request.received_date, request.received_amount = received_on, amount
     request.received_recorded_by_id = user.id
     db.session.flush()
+    paid = []  # a partner whose whole share was offset (or not received) has nothing to wait for
+    for share in shares(request):
+        if share.due == 0:
+            paid += _mark_paid(request, share.partner.id)
     _audit(actor, user, request, project, "payment.received",
            after={"received_date": received_on, "amount": amount,
                   "shortfalls": [{"claim_id": s.claim_id, "partner_id": s.partner_id, "amount": s.amount,
-                                  "reason": s.reason} for s in booked]})
-    for share in shares(request):  # a partner whose whole share was offset or not received is done
-        if share.due == 0:
-            _mark_paid(request, share.partner.id)
+                                  "reason": s.reason} for s in booked], "claims_paid": sorted(paid)})
     return request
 
 

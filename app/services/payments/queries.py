@@ -13,7 +13,17 @@ from sqlalchemy.orm import joinedload
 from ...errors import NotFound
 from ...extensions import db
 from ...i18n import gettext as _
-from ...models import Claim, ClaimStatus, PartnerTransfer, PaymentRequest, PaymentShortfall, Project, User
+from ...models import (
+    Claim,
+    ClaimStatus,
+    PartnerTransfer,
+    PaymentRequest,
+    PaymentShortfall,
+    Project,
+    Recovery,
+    RecoverySettlement,
+    User,
+)
 from ...money import ZERO
 from ...permissions import scoped, visible_partner_ids
 from .actions import PartnerShare, shares
@@ -25,7 +35,7 @@ class RequestRow:
     number: int
     created_at: datetime
     claims: int
-    requested: Decimal  # the request's EFRO, or for a partner user its own share of it
+    requested: Decimal  # the request's EFRO, or for a partner user its own share (offsets, shortfall off)
     received_date: date | None
     received: Decimal | None  # None for a partner user: what the programme paid for all partners
     outstanding: Decimal | None  # still to receive from the programme (finance officers and auditors)
@@ -66,6 +76,7 @@ def request_rows(user: User, project: Project) -> list[RequestRow]:
         select(PartnerTransfer.payment_request_id, func.sum(PartnerTransfer.amount))
         .join(PaymentRequest, PartnerTransfer.payment_request_id == PaymentRequest.id).where(*transfer_filter)
         .group_by(PartnerTransfer.payment_request_id)).all())
+    less = _offsets_and_shortfalls(project, scope) if scope is not None else {}
     rows = []
     for pr in db.session.scalars(select(PaymentRequest).where(PaymentRequest.project_id == project.id)
                                  .order_by(PaymentRequest.number)):
@@ -73,11 +84,32 @@ def request_rows(user: User, project: Project) -> list[RequestRow]:
             continue  # a partner user: none of its claims in this request
         n, efro = per_request[pr.id]
         whole = scope is None
-        rows.append(RequestRow(
-            pr.id, pr.number, pr.created_at, n, pr.amount_requested if whole else efro, pr.received_date,
+        rows.append(RequestRow(  # a partner user: its share as on the request's page (offsets, shortfall off)
+            pr.id, pr.number, pr.created_at, n, pr.amount_requested if whole else efro - less.get(pr.id, ZERO),
+            pr.received_date,
             pr.received_amount if whole else None,
             (ZERO if pr.received_date else pr.amount_requested) if whole else None, transferred.get(pr.id, ZERO)))
     return rows
+
+
+def _offsets_and_shortfalls(project: Project, scope: set[int]) -> dict[int, Decimal]:
+    """Per payment request: the recoveries offset against these partners' shares and the shortfall
+    attributed to them (what they are not paid of their claims' EFRO)."""
+    less: dict[int, Decimal] = {}
+    for rid, amount in db.session.execute(
+            select(RecoverySettlement.payment_request_id, func.sum(RecoverySettlement.amount))
+            .join(Recovery, RecoverySettlement.recovery_id == Recovery.id)
+            .where(Recovery.project_id == project.id, Recovery.partner_id.in_(scope),
+                   RecoverySettlement.payment_request_id.is_not(None))
+            .group_by(RecoverySettlement.payment_request_id)):
+        less[rid] = less.get(rid, ZERO) + amount
+    for rid, amount in db.session.execute(
+            select(PaymentShortfall.payment_request_id, func.sum(PaymentShortfall.amount))
+            .join(PaymentRequest, PaymentShortfall.payment_request_id == PaymentRequest.id)
+            .where(PaymentRequest.project_id == project.id, PaymentShortfall.partner_id.in_(scope))
+            .group_by(PaymentShortfall.payment_request_id)):
+        less[rid] = less.get(rid, ZERO) + amount
+    return less
 
 
 def request_or_404(user: User, project: Project, request_id: int) -> PaymentRequest:

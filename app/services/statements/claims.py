@@ -13,6 +13,7 @@ from reports.statements import (
     Certificate,
     ClaimInfo,
     ClaimLineRow,
+    ClaimPayment,
     ClaimStatement,
     DeductionByType,
     EvidenceRow,
@@ -31,6 +32,7 @@ from ...models import (
     FinancialCorrection,
     LineStatus,
     Partner,
+    PaymentRequest,
 )
 from ...models.claim import FINAL_STATES
 from ...models.project import CategoryKind, is_default_name
@@ -38,6 +40,7 @@ from ...money import ZERO
 from ...permissions import visible_partner_ids
 from ..claims.figures import ClaimFigures, figures
 from ..funding.sources import claim_shares, statement_fund_name
+from ..payments.actions import shares as request_shares
 
 STREAM_BATCH = 1000
 
@@ -72,7 +75,20 @@ def _info(claim: Claim, fig: ClaimFigures) -> ClaimInfo:
         contribution=claim.contribution_total if fixed else fig.contribution,
         parked_amount=fig.parked_amount, line_count=fig.line_count,
         fund_name=statement_fund_name(claim.partner.project),
-        shares=tuple((s.name, s.rate, s.amount) for s in claim_shares(claim)), **_corrections(claim))
+        shares=tuple((s.name, s.rate, s.amount) for s in claim_shares(claim)), payment=_payment(claim),
+        **_corrections(claim))
+
+
+def _payment(claim: Claim) -> ClaimPayment | None:
+    """The partner's share in the claim's payment request: offset, not received, passed on (a partner whose
+    whole share was offset against a recovery is paid with nothing passed on)."""
+    request = db.session.get(PaymentRequest, claim.payment_request_id) if claim.payment_request_id else None
+    if request is None:
+        return None
+    share = next((s for s in request_shares(request) if s.partner.id == claim.partner_id), None)
+    if share is None:
+        return None
+    return ClaimPayment(request.number, share.offset, share.not_received, share.transferred)
 
 
 def _corrections(claim: Claim) -> dict:
