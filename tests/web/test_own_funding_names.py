@@ -28,7 +28,7 @@ def test_the_pages_of_a_province_funded_project_name_the_province_not_efro(clien
     pom = partner("POM West-Vlaanderen", "LLL")
     login(client, ADMIN)
     for url in ("/admin/projects/LLL", f"/admin/projects/LLL/partners/{pom.id}", f"/projects/LLL/claims/{claim.id}",
-                f"/projects/LLL/payments/{request.id}"):
+                f"/projects/LLL/payments/{request.id}", "/projects/LLL/corrections"):
         response = client.get(url)
         assert response.status_code == 200, url
         html = main(response.get_data(as_text=True))
