@@ -84,7 +84,7 @@ def download(fmt):
     lang = request.args.get("lang") or current_language()
     if lang not in LANGUAGES:
         abort(404)
-    data = svc.statement(current_user, at, f"{current_user.full_name} ({current_user.email})")
+    data = svc.statement(current_user, at, f"{current_user.full_name} ({current_user.email})", lang)
     content = BUILDERS[fmt](data, lang)
     filename = f"Cofund-portfolio-{at.isoformat()}.{fmt}"
     svc.record_download(current_actor(), current_user, fmt, lang, at, filename, content)

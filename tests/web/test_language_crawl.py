@@ -181,3 +181,38 @@ def test_the_chain_and_export_pages_in_each_language(client, app, language):
     assert 'id="chain-verdict"' in client.get("/projects/LES/audit/chain").get_data(as_text=True)
     assert ("The job queue cannot be reached" if language == "en" else "De wachtrij voor taken is niet bereikbaar") \
         in client.get(failed).get_data(as_text=True)
+
+
+@pytest.mark.demo_history
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_public_pages_of_the_ideas_in_each_language(client, language):
+    """A visitor without an account: the ideas, an idea with its published candidates, the registration form
+    and its refusal, and the private status page of a new candidacy."""
+    from app.models import ProjectIdea
+    from app.services.audit import Actor
+    from app.services.ideas import registration
+    pattern = DUTCH if language == "en" else english_phrases()
+    idea = db.session.scalar(select(ProjectIdea).order_by(ProjectIdea.id).limit(1))
+    _candidate, token = registration.register(Actor(None, "candidate", "192.0.2.40"), idea, registration.CandidateData(
+        role="lead", org_name="Technicum Noord-Limburg", org_country="BE", org_city="Lommel",
+        description="Technische school die wil trekken.", contact_name="An Claes",
+        contact_email="an.claes@technicum.example", consent_publish=False))
+    db.session.commit()
+    choose_language(client, language, "/")
+    pages = list(crawl(client, ["/ideas", f"/ideas/status/{token}"]))
+    register_url = f"/ideas/{idea.id}/register"
+    form = client.get(register_url).get_data(as_text=True)
+    refused = client.post(register_url, data={"csrf_token": csrf_token(form), "role": "boss",
+                                              "contact_email": "no address"})
+    assert refused.status_code == 422
+    pages.append((f"{register_url} (refused)", 200, refused.get_data(as_text=True)))
+    urls = [url for url, _status, _html in pages]
+    assert f"/ideas/{idea.id}" in urls and any(u.startswith(register_url) for u in urls), urls
+    data, problems = data_strings(), []
+    for url, status, html in pages:
+        assert status == 200, (url, status)
+        lang, chunks, _ = page_text(html)
+        assert lang == language, (url, lang)
+        for chunk in without_data(chunks, data):
+            problems += [f"{url}: {m.group(0)!r} in {chunk.strip()[:160]!r}" for m in pattern.finditer(chunk)]
+    assert not problems, "\n".join(problems)

@@ -10,6 +10,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
+from flask_babel import force_locale
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -163,9 +164,12 @@ def sort_rows(rows: list[PortfolioRow], sort: str, descending: bool) -> list[Por
     return sorted(present, key=value, reverse=descending) + missing
 
 
-def statement(user: User, at: date, generated_by: str) -> Portfolio:
-    return Portfolio(at=at, generated_at=utcnow(), generated_by=generated_by, anchor=anchor(),
-                     rows=portfolio(user, at))
+def statement(user: User, at: date, generated_by: str, lang: str) -> Portfolio:
+    """The portfolio's data in the statement's language (the names of the funding sources are read in it), which
+    need not be the language of the user's pages."""
+    with force_locale(lang):
+        return Portfolio(at=at, generated_at=utcnow(), generated_by=generated_by, anchor=anchor(),
+                         rows=portfolio(user, at))
 
 
 def record_download(actor: Actor, user: User, fmt: str, lang: str, at: date, filename: str, content: bytes) -> None:
