@@ -34,7 +34,7 @@ def cells(row: str) -> list[str]:
 
 
 def expected(amounts: Amounts) -> list[str]:
-    return [fmt.money(getattr(amounts, m), "nl") for m in MEASURES] + [fmt.share(amounts.certified, amounts.budget,
+    return [fmt.money(getattr(amounts, m), "nl") for m in MEASURES] + [fmt.share(amounts.net_certified, amounts.budget,
                                                                                   "nl")]
 
 
@@ -101,3 +101,19 @@ def test_the_auditor_gets_both_statements_of_each_certified_claim(client):
                 assert client.get(link).status_code == 200
     assert "/projects/LES/audit#trail-extract" in statements and "/projects/LES#statements" in statements
 
+
+
+@pytest.mark.demo_history
+def test_absorption_is_net_of_the_corrections_as_in_the_financial_report(client):
+    """Odisee's certified costs were corrected (the demo's audits): its absorption is what its claims
+    certified less the corrections, over its budget, the figure the budget rule counts (corrections/net.py)."""
+    from app.services.corrections.net import net_certified
+    odisee = partner("Odisee")
+    net = sum(net_certified(odisee.id).values(), start=0)
+    everything = figures.breakdown(project(), None).by_partner[odisee.id]
+    assert everything.corrected < 0 and everything.net_certified == net
+    login(client, FIN)
+    [(_label, row)] = [r for r in chart_rows(client.get("/").get_data(as_text=True), "chart-partners")
+                       if r[0].endswith("Odisee")]
+    assert cells(row)[-1] == fmt.share(net, everything.budget, "nl") != fmt.share(
+        everything.certified, everything.budget, "nl")

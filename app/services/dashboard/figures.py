@@ -5,7 +5,9 @@ read with a fixed number of grouped SQL queries (whatever the number of partners
 - declared: what submitted claims declare (lines of claims submitted or in verification; the category totals,
   flat rates included, of certified claims);
 - certified: the certified category totals of certified claims (also those in a payment request, and paid);
-- paid: the certified totals of claims whose EFRO has been paid.
+- paid: the certified totals of claims whose EFRO has been paid;
+- corrected: the financial corrections booked on certified claims (negative; by the corrected claim's period).
+  Absorption is certified plus corrected: what counts against the budget (services/corrections/net.py).
 """
 from __future__ import annotations
 
@@ -22,7 +24,9 @@ from ...models import (
     ClaimCategoryTotal,
     ClaimLine,
     ClaimStatus,
+    CorrectionAmount,
     Expenditure,
+    FinancialCorrection,
     Partner,
     Project,
 )
@@ -39,14 +43,15 @@ class Amounts:
     declared: Decimal = ZERO
     certified: Decimal = ZERO
     paid: Decimal = ZERO
+    corrected: Decimal = ZERO  # not charted: it only makes absorption net
 
     def add(self, measure: str, amount: Decimal | None) -> None:
         setattr(self, measure, getattr(self, measure) + (amount or ZERO))
 
     @property
-    def absorption(self) -> Decimal | None:
-        """Certified as a share of the budget (0..1+), None without a budget."""
-        return self.certified / self.budget if self.budget else None
+    def net_certified(self) -> Decimal:
+        """What counts against the budget, and so the absorption: certified less the corrections."""
+        return self.certified + self.corrected
 
 
 @dataclass
@@ -65,7 +70,7 @@ class Breakdown:
 
 
 def breakdown(project: Project, partner_ids: set[int] | None) -> Breakdown:
-    """The four measures of the project, or of these partners only (a partner user's scope). Four queries."""
+    """The measures of the project, or of these partners only (a partner user's scope). Five queries."""
     result = Breakdown()
 
     def scope(column):
@@ -98,12 +103,22 @@ def breakdown(project: Project, partner_ids: set[int] | None) -> Breakdown:
         result.add("certified", partner_id, category_id, period_id, certified)
         if status is ClaimStatus.PAID:
             result.add("paid", partner_id, category_id, period_id, certified)
+
+    corrections = (select(Claim.partner_id, CorrectionAmount.category_id, Claim.period_id,
+                          db.func.sum(CorrectionAmount.amount))
+                   .join(FinancialCorrection, CorrectionAmount.correction_id == FinancialCorrection.id)
+                   .join(Claim, FinancialCorrection.claim_id == Claim.id)
+                   .where(Claim.project_id == project.id, Claim.status.in_(FINAL_STATES), *scope(Claim.partner_id))
+                   .group_by(Claim.partner_id, CorrectionAmount.category_id, Claim.period_id))
+    for partner_id, category_id, period_id, amount in db.session.execute(corrections):
+        result.add("corrected", partner_id, category_id, period_id, amount)
     return result
 
 
 @dataclass
 class Cumulative:
-    """Budget, declared and certified summed up to and including each reporting period."""
+    """Budget, declared, certified and certified after corrections summed up to and including each reporting
+    period."""
 
     period_id: int
     number: int
@@ -111,14 +126,16 @@ class Cumulative:
     budget: Decimal
     declared: Decimal
     certified: Decimal
+    net_certified: Decimal
 
 
 def cumulative(periods, data: Breakdown) -> list[Cumulative]:
     """Absorption over time: per reporting period (in order), the running totals."""
-    rows, budget, declared, certified = [], ZERO, ZERO, ZERO
+    rows, running = [], Amounts()
     for period in periods:
         amounts = data.by_period.get(period.id, Amounts())
-        budget, declared, certified = budget + amounts.budget, declared + amounts.declared, \
-            certified + amounts.certified
-        rows.append(Cumulative(period.id, period.number, period.label, budget, declared, certified))
+        for measure in ("budget", "declared", "certified", "corrected"):
+            running.add(measure, getattr(amounts, measure))
+        rows.append(Cumulative(period.id, period.number, period.label, running.budget, running.declared,
+                               running.certified, running.net_certified))
     return rows
