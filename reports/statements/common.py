@@ -98,39 +98,42 @@ def scope_lines(data: AuditExtract, lang: str) -> list[tuple[str, str]]:
 
 
 def efro_label(message: str, fund: str | None, lang: str) -> str:
-    """A label that names EFRO, as it reads for the statement's project: as it is where the project is
-    funded by EFRO alone (``fund`` None), else with the names of the project's own funding sources."""
+    """A label that names the programme's fund (ERDF; EFRO in the Dutch catalogue), as it reads for the
+    statement's project: as it is where the project is funded by EFRO alone (``fund`` None), else with the
+    names of the project's own funding sources."""
     _ = translator(lang)
     f = fund or ""
     variants = {
-        "EFRO co-financing rate": (_("EFRO co-financing rate"), _("Co-financing rate (%(fund)s)", fund=f)),
-        "EFRO share": (_("EFRO share"), _("Share of %(fund)s", fund=f)),
-        "EFRO, allocated (€)": (_("EFRO, allocated (€)"), _("%(fund)s, allocated (€)", fund=f)),
-        "EFRO (allocated)": (_("EFRO (allocated)"), _("%(fund)s (allocated)", fund=f)),
-        "Approved EFRO": (_("Approved EFRO"), _("Approved %(fund)s", fund=f)),
-        "EFRO in the budget": (_("EFRO in the budget"), _("%(fund)s in the budget", fund=f)),
-        "EFRO certified (€)": (_("EFRO certified (€)"), _("%(fund)s certified (€)", fund=f)),
-        "EFRO certified": (_("EFRO certified"), _("%(fund)s certified", fund=f)),
-        "Paid, EFRO (€)": (_("Paid, EFRO (€)"), _("Paid, %(fund)s (€)", fund=f)),
-        "Paid (EFRO)": (_("Paid (EFRO)"), _("Paid (%(fund)s)", fund=f)),
-        "EFRO budget (€)": (_("EFRO budget (€)"), _("%(fund)s budget (€)", fund=f)),
-        "EFRO budget": (_("EFRO budget"), _("%(fund)s budget", fund=f)),
-        "EFRO corrected": (_("EFRO corrected"), _("%(fund)s corrected", fund=f)),
-        "EFRO net": (_("EFRO net"), _("%(fund)s net", fund=f)),
-        "provisional": (_("Provisional: the claim is not certified; certified and EFRO figures follow from the lines "
+        "ERDF co-financing rate": (_("ERDF co-financing rate"), _("Co-financing rate (%(fund)s)", fund=f)),
+        "ERDF share": (_("ERDF share"), _("Share of %(fund)s", fund=f)),
+        "ERDF, allocated (€)": (_("ERDF, allocated (€)"), _("%(fund)s, allocated (€)", fund=f)),
+        "ERDF (allocated)": (_("ERDF (allocated)"), _("%(fund)s (allocated)", fund=f)),
+        "Approved ERDF": (_("Approved ERDF"), _("Approved %(fund)s", fund=f)),
+        "ERDF in the budget": (_("ERDF in the budget"), _("%(fund)s in the budget", fund=f)),
+        "ERDF certified (€)": (_("ERDF certified (€)"), _("%(fund)s certified (€)", fund=f)),
+        "ERDF certified": (_("ERDF certified"), _("%(fund)s certified", fund=f)),
+        "Paid, ERDF (€)": (_("Paid, ERDF (€)"), _("Paid, %(fund)s (€)", fund=f)),
+        "Paid (ERDF)": (_("Paid (ERDF)"), _("Paid (%(fund)s)", fund=f)),
+        "ERDF budget (€)": (_("ERDF budget (€)"), _("%(fund)s budget (€)", fund=f)),
+        "ERDF budget": (_("ERDF budget"), _("%(fund)s budget", fund=f)),
+        "ERDF corrected": (_("ERDF corrected"), _("%(fund)s corrected", fund=f)),
+        "ERDF net": (_("ERDF net"), _("%(fund)s net", fund=f)),
+        "ERDF corrected (€)": (_("ERDF corrected (€)"), _("%(fund)s corrected (€)", fund=f)),
+        "ERDF net (€)": (_("ERDF net (€)"), _("%(fund)s net (€)", fund=f)),
+        "provisional": (_("Provisional: the claim is not certified; certified and ERDF figures follow from the lines "
                           "verified so far."),
                         _("Provisional: the claim is not certified; certified figures and the shares of %(fund)s "
                           "follow from the lines verified so far.", fund=f)),
         "claim-note": (_("Flat-rate amounts are computed on the claim's category totals and rounded down to the cent. "
-                         "The EFRO share is the certified total times the co-financing rate, rounded down to the "
+                         "The ERDF share is the certified total times the co-financing rate, rounded down to the "
                          "cent; per category it is an allocation of that share. Parked lines are not in these "
                          "figures."),
                        _("Flat-rate amounts are computed on the claim's category totals and rounded down to the "
                          "cent. The share of %(fund)s is the certified total times the sum of the sources' rates, "
                          "rounded down to the cent, divided over the sources by their rates; per category it is an "
                          "allocation of that share. Parked lines are not in these figures.", fund=f)),
-        "financial-note": (_("Declared: claims submitted by the date. Certified, EFRO and contribution: claims "
-                             "certified by the date. Paid: EFRO of claims paid by the date, passed on to the partner "
+        "financial-note": (_("Declared: claims submitted by the date. Certified, ERDF and contribution: claims "
+                             "certified by the date. Paid: ERDF of claims paid by the date, passed on to the partner "
                              "or offset against a recovery from it. Corrected: financial corrections booked by the "
                              "date. Remaining: budget minus net certified (certified less corrections). Absorption: "
                              "net certified as a share of the budget."),

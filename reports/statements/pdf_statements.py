@@ -62,20 +62,20 @@ def _claim_figures(claim: ClaimInfo, lang: str) -> list[tuple[str, str]]:
     _ = translator(lang)
     m = formatting.money
     f = claim.fund_name
-    rows = [(efro_label("EFRO co-financing rate", f, lang), formatting.percent(claim.rate, lang)),
+    rows = [(efro_label("ERDF co-financing rate", f, lang), formatting.percent(claim.rate, lang)),
             (_("Declared (cost categories, flat rates included)"), m(claim.declared, lang)),
-            (_("Certified"), m(claim.certified, lang)), (efro_label("EFRO share", f, lang), m(claim.efro, lang)),
+            (_("Certified"), m(claim.certified, lang)), (efro_label("ERDF share", f, lang), m(claim.efro, lang)),
             *((f"{name} ({formatting.percent(rate, lang)})", m(amount, lang)) for name, rate, amount in claim.shares),
             (_("Own contribution"), m(claim.contribution, lang))]
     if claim.parked_amount:
         rows.insert(2, (_("Parked (not in the figures)"), m(claim.parked_amount, lang)))
     if claim.efro_capped:
-        rows.append((_("EFRO capped at the approved amount"), m(claim.efro_capped, lang)))
+        rows.append((_("ERDF capped at the approved amount"), m(claim.efro_capped, lang)))
     if claim.corrected:
         rows += [(_("Corrected"), m(claim.corrected, lang)), (_("Net certified"), m(claim.certified + claim.corrected,
                                                                                        lang)),
-                 (_("EFRO corrected"), m(claim.corrected_efro, lang)),
-                 (_("EFRO net"), m(claim.efro + claim.corrected_efro, lang))]
+                 (efro_label("ERDF corrected", claim.fund_name, lang), m(claim.corrected_efro, lang)),
+                 (efro_label("ERDF net", claim.fund_name, lang), m(claim.efro + claim.corrected_efro, lang))]
     if claim.payment:
         pay = claim.payment
         rows += [(_("Payment request"), f"#{pay.request_number}"), (_("Recovery offset"), m(-pay.offset, lang)),
@@ -88,7 +88,7 @@ def _claim_figures(claim: ClaimInfo, lang: str) -> list[tuple[str, str]]:
 def _categories(categories, lang: str, width: float, with_budget: bool = True, fund: str | None = None) -> list:
     _ = translator(lang)
     heads = [_("Cost category"), _("Flat rate")] + ([_("Budget (€)")] if with_budget else []) + [
-        _("Declared (€)"), _("Certified (€)"), efro_label("EFRO, allocated (€)", fund, lang), _("Own contribution (€)")]
+        _("Declared (€)"), _("Certified (€)"), efro_label("ERDF, allocated (€)", fund, lang), _("Own contribution (€)")]
     first = 0.27 if with_budget else 0.3
     n_money = len(heads) - 2
     widths = [width * first, width * 0.17] + [width * (1 - first - 0.17) / n_money] * n_money
@@ -234,27 +234,28 @@ def financial_report_pdf(data: FinancialReport, lang: str, progress: Progress = 
     f = data.fund_name
     story = title_block("financial-report", data.header, subject, lang)
     story.append(facts([(_("Figures at"), formatting.day(data.at, lang)),
-                        (efro_label("EFRO co-financing rate", f, lang), formatting.percent(data.rate, lang)),
-                        (efro_label("Approved EFRO", f, lang), formatting.money(data.efro_ceiling, lang)),
+                        (efro_label("ERDF co-financing rate", f, lang), formatting.percent(data.rate, lang)),
+                        (efro_label("Approved ERDF", f, lang), formatting.money(data.efro_ceiling, lang)),
                         (_("Total eligible budget"), formatting.money(budget, lang)),
-                        (efro_label("EFRO in the budget", f, lang), formatting.money(efro, lang)),
+                        (efro_label("ERDF in the budget", f, lang), formatting.money(efro, lang)),
                         (_("Contribution in the budget"), formatting.money(budget - efro, lang))], width / 2, 0.5))
-    amounts = [_("Budget (€)"), _("Declared (€)"), _("Certified (€)"), efro_label("EFRO certified (€)", f, lang),
-               _("Contribution certified (€)"), efro_label("Paid, EFRO (€)", f, lang), _("Remaining (€)"),
+    amounts = [_("Budget (€)"), _("Declared (€)"), _("Certified (€)"), efro_label("ERDF certified (€)", f, lang),
+               _("Contribution certified (€)"), efro_label("Paid, ERDF (€)", f, lang), _("Remaining (€)"),
                _("Absorption")]
     first = 0.2
     widths = [width * first] + [width * 0.09] * 2 + [width * (1 - first - 0.18 - 0.06) / 7] * 7 + [width * 0.06]
     rows = ([partner_label(p.partner_number, p.partner_name), money(p.efro_budget, lang),
              money(p.contribution_budget, lang), *_financial_cells(p, lang)] for p in data.partners)
     story += [para(_("Per partner"), H2),
-              *table([_("Partner"), efro_label("EFRO budget (€)", f, lang), _("Contribution budget (€)"), *amounts],
+              *table([_("Partner"), efro_label("ERDF budget (€)", f, lang), _("Contribution budget (€)"), *amounts],
                      widths, rows,
                      list(range(1, 11)), [_("Project total"), money(efro, lang), money(budget - efro, lang),
                                           *_financial_totals(data.partners, lang)], wrap=[0])]
     net_fields = ("certified", "corrected", "net_certified", "certified_efro", "corrected_efro", "net_efro")
     story += [para(_("Certified, corrected and net per partner"), H2),
               *table([_("Partner"), _("Certified (€)"), _("Corrected (€)"), _("Net certified (€)"),
-                      _("EFRO certified (€)"), _("EFRO corrected (€)"), _("EFRO net (€)")],
+                      efro_label("ERDF certified (€)", f, lang), efro_label("ERDF corrected (€)", f, lang),
+                      efro_label("ERDF net (€)", f, lang)],
                      [width * 0.28] + [width * 0.12] * 6,
                      ([partner_label(p.partner_number, p.partner_name), *(money(getattr(p, f), lang)
                                                                           for f in net_fields)]

@@ -92,12 +92,12 @@ def register_xlsx(data: CorrectionsRegister, lang: str, progress: Progress = Non
         (_("Certified"), money_sum(p.certified for p in data.partners), "money"),
         (_("Corrected"), money_sum(p.corrected for p in data.partners), "money"),
         (_("Net certified"), money_sum(p.net for p in data.partners), "money"),
-        (_("EFRO net"), money_sum(p.net_efro for p in data.partners), "money"),
-        (_("EFRO still to recover"), money_sum(r.outstanding for r in data.recoveries), "money")])
+        (_("ERDF net"), money_sum(p.net_efro for p in data.partners), "money"),
+        (_("ERDF still to recover"), money_sum(r.outstanding for r in data.recoveries), "money")])
     book.table(_("Per partner"), [Column(_("Partner")), Column(_("Certified"), "money"),
                                   Column(_("Corrected"), "money"),
-                                  Column(_("Net certified"), "money"), Column(_("EFRO certified"), "money"),
-                                  Column(_("EFRO corrected"), "money"), Column(_("EFRO net"), "money")],
+                                  Column(_("Net certified"), "money"), Column(_("ERDF certified"), "money"),
+                                  Column(_("ERDF corrected"), "money"), Column(_("ERDF net"), "money")],
                [[partner_label(p.partner_number, p.partner_name), p.certified, p.corrected, p.net, p.certified_efro,
                  p.corrected_efro, p.net_efro] for p in data.partners],
                [_("Project total"), *(money_sum(getattr(p, f) for p in data.partners) for f in (
@@ -105,7 +105,7 @@ def register_xlsx(data: CorrectionsRegister, lang: str, progress: Progress = Non
     book.table(_("Corrections"), [
         Column(_("No.")), Column(_("Booked"), "date"), Column(_("Partner")), Column(_("Claim")),
         Column(_("Corrects")), Column(_("Kind")), Column(_("Rate"), "percent"), Column(_("Type of error")),
-        Column(_("Irregularity")), Column(_("Audit")), Column(_("Total"), "money"), Column(_("EFRO"), "money"),
+        Column(_("Irregularity")), Column(_("Audit")), Column(_("Total"), "money"), Column(_("ERDF"), "money"),
         Column(_("Contribution"), "money")],
         [[c.id, c.booked_on, partner_label(c.partner_number, c.partner_name), f"#{c.claim_id}", c.what,
           labels.code("correction_kind", c.kind, lang), c.rate / 100 if c.rate is not None else None,
@@ -115,7 +115,7 @@ def register_xlsx(data: CorrectionsRegister, lang: str, progress: Progress = Non
          money_sum(c.total for c in data.corrections), money_sum(c.efro for c in data.corrections),
          money_sum(c.contribution for c in data.corrections)])
     book.table(_("Recoveries"), [
-        Column(_("No.")), Column(_("Partner")), Column(_("From")), Column(_("Measure")), Column(_("EFRO to recover"),
+        Column(_("No.")), Column(_("Partner")), Column(_("From")), Column(_("Measure")), Column(_("ERDF to recover"),
                                                                                              "money"),
         Column(_("Offset"), "money"), Column(_("Repaid"), "money"), Column(_("Written off"), "money"),
         Column(_("Outstanding"), "money")],
@@ -137,20 +137,20 @@ def register_pdf(data: CorrectionsRegister, lang: str, progress: Progress = None
         (_("Certified"), formatting.money(money_sum(p.certified for p in data.partners), lang)),
         (_("Corrected"), formatting.money(money_sum(p.corrected for p in data.partners), lang)),
         (_("Net certified"), formatting.money(money_sum(p.net for p in data.partners), lang)),
-        (_("EFRO net"), formatting.money(money_sum(p.net_efro for p in data.partners), lang)),
-        (_("EFRO still to recover"), formatting.money(money_sum(r.outstanding for r in data.recoveries), lang))],
+        (_("ERDF net"), formatting.money(money_sum(p.net_efro for p in data.partners), lang)),
+        (_("ERDF still to recover"), formatting.money(money_sum(r.outstanding for r in data.recoveries), lang))],
         width / 2, 0.5))
     fields = ("certified", "corrected", "net", "certified_efro", "corrected_efro", "net_efro")
     story += [para(_("Per partner"), H2), *table(
-        [_("Partner"), _("Certified (€)"), _("Corrected (€)"), _("Net certified (€)"), _("EFRO certified (€)"),
-         _("EFRO corrected (€)"), _("EFRO net (€)")], [width * 0.28] + [width * 0.12] * 6,
+        [_("Partner"), _("Certified (€)"), _("Corrected (€)"), _("Net certified (€)"), _("ERDF certified (€)"),
+         _("ERDF corrected (€)"), _("ERDF net (€)")], [width * 0.28] + [width * 0.12] * 6,
         ([partner_label(p.partner_number, p.partner_name), *(money(getattr(p, f), lang) for f in fields)]
          for p in data.partners), list(range(1, 7)),
         [_("Project total"), *(money(money_sum(getattr(p, f) for p in data.partners), lang) for f in fields)],
         wrap=[0])]
     story += [para(_("Corrections"), H2), *table(
         [_("No."), _("Booked"), _("Partner"), _("Claim"), _("Corrects"), _("Kind"), _("Type of error"), _("Audit"),
-         _("Total (€)"), _("EFRO (€)"), _("Contribution (€)")],
+         _("Total (€)"), _("ERDF (€)"), _("Contribution (€)")],
         [width * w for w in (0.04, 0.07, 0.13, 0.05, 0.16, 0.1, 0.12, 0.1, 0.08, 0.075, 0.075)],
         ([str(c.id), formatting.day(c.booked_on, lang), partner_label(c.partner_number, c.partner_name),
           f"#{c.claim_id}", c.what, labels.code("correction_kind", c.kind, lang) + (
@@ -162,7 +162,7 @@ def register_pdf(data: CorrectionsRegister, lang: str, progress: Progress = None
                      money(money_sum(c.contribution for c in data.corrections), lang)], wrap=[2, 4, 6, 7])]
     rfields = ("amount", "offset", "repaid", "written_off", "outstanding")
     story += [para(_("Recoveries"), H2), *table(
-        [_("No."), _("Partner"), _("From"), _("Measure"), _("EFRO to recover (€)"), _("Offset (€)"), _("Repaid (€)"),
+        [_("No."), _("Partner"), _("From"), _("Measure"), _("ERDF to recover (€)"), _("Offset (€)"), _("Repaid (€)"),
          _("Written off (€)"), _("Outstanding (€)")],
         [width * w for w in (0.05, 0.2, 0.12, 0.18, 0.09, 0.09, 0.09, 0.09, 0.09)],
         ([str(r.id), partner_label(r.partner_number, r.partner_name), r.origin,

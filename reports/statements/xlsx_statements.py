@@ -74,22 +74,22 @@ def _claim_facts(claim: ClaimInfo, lang: str) -> list[tuple[str, object, str]]:
 def _claim_figures(claim: ClaimInfo, lang: str) -> list[tuple[str, object, str]]:
     _ = translator(lang)
     rows = [
-        (efro_label("EFRO co-financing rate", claim.fund_name, lang), claim.rate / 100, "percent"),
+        (efro_label("ERDF co-financing rate", claim.fund_name, lang), claim.rate / 100, "percent"),
         (_("Declared (cost categories, flat rates included)"), claim.declared, "money"),
         (_("Certified"), claim.certified, "money"),
-        (efro_label("EFRO share", claim.fund_name, lang), claim.efro, "money"),
+        (efro_label("ERDF share", claim.fund_name, lang), claim.efro, "money"),
         *((f"{name} ({formatting.percent(rate, lang)})", amount, "money") for name, rate, amount in claim.shares),
         (_("Own contribution"), claim.contribution, "money"),
     ]
     if claim.parked_amount:
         rows.insert(2, (_("Parked (not in the figures)"), claim.parked_amount, "money"))
     if claim.efro_capped:
-        rows.append((_("EFRO capped at the approved amount"), claim.efro_capped, "money"))
+        rows.append((_("ERDF capped at the approved amount"), claim.efro_capped, "money"))
     if claim.corrected:
         rows += [(_("Corrected"), claim.corrected, "money"), (_("Net certified"), claim.certified + claim.corrected,
                                                               "money"),
-                 (_("EFRO corrected"), claim.corrected_efro, "money"),
-                 (_("EFRO net"), claim.efro + claim.corrected_efro, "money")]
+                 (efro_label("ERDF corrected", claim.fund_name, lang), claim.corrected_efro, "money"),
+                 (efro_label("ERDF net", claim.fund_name, lang), claim.efro + claim.corrected_efro, "money")]
     if claim.payment:
         pay = claim.payment
         rows += [(_("Payment request"), pay.request_number, "int"),
@@ -106,7 +106,7 @@ def _category_table(book: Book, categories, lang: str, with_budget: bool = True,
     if with_budget:
         columns.append(Column(_("Budget"), "money"))
     columns += [Column(_("Declared"), "money"), Column(_("Certified"), "money"),
-                Column(efro_label("EFRO (allocated)", fund, lang), "money"), Column(_("Own contribution"), "money")]
+                Column(efro_label("ERDF (allocated)", fund, lang), "money"), Column(_("Own contribution"), "money")]
     rows = []
     for c in categories:
         row = [category_name(c.category, lang), flat_rate_text(c.category, lang)]
@@ -210,22 +210,22 @@ def financial_report_xlsx(data: FinancialReport, lang: str, progress: Progress =
     f = data.fund_name
     book.facts(_("Summary"), titles(lang)["financial-report"], _header_facts(data.header, lang) + [
         (_("Figures at"), data.at, "date"),
-        (efro_label("EFRO co-financing rate", f, lang), data.rate / 100, "percent"),
-        (efro_label("Approved EFRO", f, lang), data.efro_ceiling, "money"),
+        (efro_label("ERDF co-financing rate", f, lang), data.rate / 100, "percent"),
+        (efro_label("Approved ERDF", f, lang), data.efro_ceiling, "money"),
         (_("Total eligible budget"), budget, "money"),
-        (efro_label("EFRO in the budget", f, lang), efro, "money"),
+        (efro_label("ERDF in the budget", f, lang), efro, "money"),
         (_("Contribution in the budget"), budget - efro, "money"),
         (_("Note"), efro_label("financial-note", f, lang), "text"),
         (_("Corrections"), _("Corrected: financial corrections booked by the date (negative); net certified and "
-                             "EFRO net: certified after them."), "text"),
+                             "ERDF net: certified after them."), "text"),
     ] + _anchor_facts(data.header, lang))
     amounts = [Column(_("Budget"), "money"), Column(_("Declared"), "money"), Column(_("Certified"), "money"),
-               Column(efro_label("EFRO certified", f, lang), "money"), Column(_("Contribution certified"), "money"),
-               Column(efro_label("Paid (EFRO)", f, lang), "money"), Column(_("Remaining"), "money"),
+               Column(efro_label("ERDF certified", f, lang), "money"), Column(_("Contribution certified"), "money"),
+               Column(efro_label("Paid (ERDF)", f, lang), "money"), Column(_("Remaining"), "money"),
                Column(_("Absorption"), "percent"), Column(_("Corrected"), "money"),
-               Column(_("Net certified"), "money"), Column(efro_label("EFRO corrected", f, lang), "money"),
-               Column(efro_label("EFRO net", f, lang), "money")]
-    columns = [Column(_("Partner")), Column(efro_label("EFRO budget", f, lang), "money"),
+               Column(_("Net certified"), "money"), Column(efro_label("ERDF corrected", f, lang), "money"),
+               Column(efro_label("ERDF net", f, lang), "money")]
+    columns = [Column(_("Partner")), Column(efro_label("ERDF budget", f, lang), "money"),
                Column(_("Contribution budget"), "money"), *amounts]
     rows = [[partner_label(p.partner_number, p.partner_name), p.efro_budget, p.contribution_budget,
              *_financial_values(p)] for p in data.partners]

@@ -125,10 +125,10 @@ def test_audit_correction_recovery_offset_and_statements_agree(app, page, screen
     statement = make(None, les, Spec.parse("certificate", "xlsx", "en", claim=p1_id), "test")[1]
     facts = {row[0]: row[1] for row in sheet_values(statement, 0) if row and row[0]}
     assert cents(fr["Corrected"]) == cents(tua_row[2]) == D("-1200.00")
-    assert cents(fr["EFRO corrected"]) == cents(tua_row[5]) == D("-600.00")
+    assert cents(fr["ERDF corrected"]) == cents(tua_row[5]) == D("-600.00")
     assert cents(fr["Net certified"]) == cents(tua_row[3])
-    assert cents(fr["EFRO net"]) == cents(tua_row[6])
-    assert cents(facts["Corrected"]) == D("-1200.00") and cents(facts["EFRO corrected"]) == D("-600.00")
+    assert cents(fr["ERDF net"]) == cents(tua_row[6])
+    assert cents(facts["Corrected"]) == D("-1200.00") and cents(facts["ERDF corrected"]) == D("-600.00")
     assert cents(facts["Net certified"]) == p1_total - D("1200.00")
     # the next claim's certificate shows the offset the register books against the recovery
     recovery_rows = sheet_values(register, 3)

@@ -196,3 +196,24 @@ def test_statements_name_the_projects_sources_and_their_shares_add_up(app, lang)
     header = [c.value for c in next(load_workbook(io.BytesIO(content)).worksheets[1].iter_rows())]
     assert not any("EFRO" in str(h) or "ERDF" in str(h) for h in header)
     assert any("Ministerie van OCW + Provincie Zeeland" in str(h) for h in header)
+
+
+@pytest.mark.parametrize("lang, fund", [("nl", "EFRO + Provincie Limburg"), ("en", "ERDF + Provincie Limburg")])
+def test_statements_name_the_programmes_fund_in_their_language_beside_other_sources(app, lang, fund):
+    """A project funded by EFRO and a province: its statements name the programme's fund as each language does
+    (ERDF in English, EFRO in Dutch), beside the province's name as entered."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from app.services.statements.produce import Spec, make
+    admin, les = user(ADMIN), project("LES")
+    efro = rows_of("LES")[0]
+    set_sources(actor(admin), admin, les, [
+        SourceData(efro.name, efro.kind, Decimal("40.00"), efro.ceiling, id=efro.id),
+        SourceData("Provincie Limburg", PUBLIC, Decimal("10.00"), Decimal("1.00"))])
+    db.session.commit()
+    _name, content = make(None, les, Spec.parse("financial-report", "xlsx", lang, at="2030-01-01"), "test")
+    header = [str(c.value) for c in next(load_workbook(io.BytesIO(content)).worksheets[1].iter_rows())]
+    assert any(fund in h for h in header), header
+    assert not any(("EFRO" if lang == "en" else "ERDF") in h for h in header), header

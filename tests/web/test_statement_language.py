@@ -32,15 +32,15 @@ from tests.web.test_language_crawl import DUTCH_WORDS, choose_language, english_
 ROOT = Path(__file__).resolve().parents[2]
 AUDITOR = "auditor@example.org"
 JOB_KINDS = ("financial-report", "audit-extract", "corrections-register")  # made by a background job: make()
-# The Dutch words of the pages' check, but for EFRO: the statements' English message ids name the fund EFRO (the
-# programme's own word; reports/statements/common.py efro_label), where the English pages say ERDF.
-DUTCH = re.compile(r"\b(" + "|".join(re.escape(w) for w in DUTCH_WORDS if w != "EFRO") + r")\b", re.IGNORECASE)
+# The Dutch words of the pages' check, EFRO among them: in English the statements name the fund ERDF, as the
+# English pages do (EFRO is the Dutch acronym).
+DUTCH = re.compile(r"\b(" + "|".join(re.escape(w) for w in DUTCH_WORDS) + r")\b", re.IGNORECASE)
 
 
 @cache
 def dutch_phrases() -> re.Pattern:
     """The Dutch catalogue's own phrases: the literal parts of each translation that differs from its id, of
-    at least four letters, that no English message id holds too ('Status', 'EFRO', 'Partner' are both)."""
+    at least four letters, that no English message id holds too ('Status', 'Partner' are both)."""
     with open(ROOT / "translations/nl/LC_MESSAGES/messages.po", "rb") as fh:
         catalog = [m for m in read_po(fh, locale="nl") if m.id and m.string]
     english = "\n".join(i for m in catalog for i in (m.id if isinstance(m.id, tuple) else (m.id,)))
@@ -119,5 +119,12 @@ def test_every_statement_speaks_only_its_language(client, lang, tmp_path):
 def test_the_dutch_phrases_are_the_catalogues_own():
     pattern = dutch_phrases()
     assert pattern.search("Uitgavenstaat") and pattern.search("Verificatiecertificaat")
-    assert not pattern.search("Statement of expenditure. Status: certified. Partner EFRO share")
+    assert not pattern.search("Statement of expenditure. Status: certified. Partner ERDF share")
+
+
+def test_efro_is_dutch_in_an_english_statement():
+    """The English statements say ERDF, as the English pages do: EFRO (the Dutch acronym) is caught."""
+    assert DUTCH.search("Partner EFRO share") and DUTCH.search("EFRO net (€)")
+    assert dutch_phrases().search("Partner EFRO share")
+    assert not DUTCH.search("ERDF net (€)") and not dutch_phrases().search("Approved ERDF: ERDF net")
 

@@ -171,8 +171,9 @@ def claim_shares(claim) -> list[Share]:
 
 def statement_fund_name(project: Project) -> str | None:
     """The name statements give the project's funding: None where EFRO alone funds it (the statements name
-    EFRO in their own words), else the sources' names as they were entered."""
+    the fund in their own words), else the sources' names as people read them in the statement's language
+    (made under ``force_locale``): the programme's fund as ERDF in English, EFRO in Dutch; others as entered."""
     sources = sources_of(project)
     if len(sources) == 1 and sources[0].kind is FundingKind.EFRO and sources[0].name == FundingSource.EFRO_NAME:
         return None
-    return " + ".join(s.name for s in sources)
+    return " + ".join(s.label for s in sources)

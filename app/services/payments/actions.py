@@ -54,7 +54,7 @@ def create_request(actor: Actor, user: User, project: Project, claim_ids: list[i
             raise DomainError(_("Claim #%(id)s is %(status)s; only certified claims go into a payment request.",
                                 id=claim.id, status=claim.status.label))
         if claim.efro_total < 0:
-            raise DomainError(_("Claim #%(id)s was certified with a negative total: its EFRO is recovered from "
+            raise DomainError(_("Claim #%(id)s was certified with a negative total: its ERDF is recovered from "
                                 "the partner, not requested.", id=claim.id))
     number = (db.session.scalar(select(func.max(PaymentRequest.number))
                                 .where(PaymentRequest.project_id == project.id)) or 0) + 1
