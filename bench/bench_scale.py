@@ -180,7 +180,7 @@ def run(kind: str, args) -> None:
     demo_pages = pages(None)
     demo_sql = in_process(app, demo_pages)
     release(app)
-    with Server(env):
+    with Server(env, work / "gunicorn.log"):
         demo_http = over_http(demo_pages, args.requests)
     t0 = time.perf_counter()
     ids = bulk_data(app, args.expenditures)
@@ -188,7 +188,7 @@ def run(kind: str, args) -> None:
     big_pages = pages(ids)
     big_sql = in_process(app, big_pages)
     release(app)
-    with Server(env) as server:
+    with Server(env, work / "gunicorn.log") as server:
         big_http = over_http(big_pages, args.requests)
         review = review_big_claim(ids["big"])
         biggest = sorted(big_pages, key=lambda p: -big_http[p[0]]["kb"])[:5]
@@ -207,8 +207,11 @@ def run(kind: str, args) -> None:
           f"{review['selected']} selected lines verified in one request in {review['verify_s']:.2f} s "
           f"({'confirmed' if review['verified'] else 'NOT confirmed'})")
     print(f"soak: {soaked['requests']} requests to the 5 biggest pages in {soaked['seconds']:.1f} s, "
-          f"{soaked['errors']} errors, workers alive and the same: {soaked['same_workers']}, worker RSS "
+          f"{len(soaked['errors'])} errors, workers alive and the same: {soaked['same_workers']}, worker RSS "
           f"{soaked['rss_mb']} MB")
+    if soaked["errors"]:
+        log = (work / "gunicorn.log").read_text(errors="replace")
+        print("soak errors:", "; ".join(soaked["errors"]), "\ngunicorn's log, the end:\n" + log[-3000:])
     if args.events:
         t0 = time.perf_counter()
         pad_events(app, args.events)

@@ -18,10 +18,10 @@ DEMO_PASSWORD = "cofund-demo-2026"  # nosec B105  # the published demo password 
 
 
 class Server:
-    """gunicorn, 2 sync workers, on 127.0.0.1."""
+    """gunicorn, 2 sync workers, on 127.0.0.1; its log (errors with their tracebacks) in ``log``."""
 
-    def __init__(self, env: dict):
-        self.env = env
+    def __init__(self, env: dict, log: Path):
+        self.env, self.log = env, log
 
     def __enter__(self):
         import socket
@@ -30,7 +30,7 @@ class Server:
                 raise RuntimeError(f"port {PORT} is taken (BENCH_PORT chooses another)")
         self.proc = subprocess.Popen(
             [str(ROOT / ".venv/bin/gunicorn"), "-w", "2", "-b", f"127.0.0.1:{PORT}", "--timeout", "120", "wsgi:app"],
-            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=self.log.open("a"), start_new_session=True)
         import requests
         for _ in range(200):
             try:
@@ -154,7 +154,7 @@ def soak(page_list, total: int, server: Server) -> dict:
             with lock:
                 done[0] += 1
                 if r.status_code != 200:
-                    errors.append((label, r.status_code))
+                    errors.append(f"{label}: {r.status_code}")
 
     threads = [threading.Thread(target=client, args=(k,)) for k in range(4)]
     t0 = time.perf_counter()
@@ -163,6 +163,6 @@ def soak(page_list, total: int, server: Server) -> dict:
     for t in threads:
         t.join()
     after = server.workers()
-    return {"requests": done[0], "errors": len(errors), "seconds": time.perf_counter() - t0,
+    return {"requests": done[0], "errors": errors, "seconds": time.perf_counter() - t0,
             "same_workers": before == after and len(after) == 2,
             "rss_mb": [round(server.rss_mb(p), 1) for p in after]}
