@@ -10,9 +10,10 @@ from .extensions import db
 from .money import MoneyError
 
 
-def commit_or_explain[T](action: Callable[[], T], success: str) -> tuple[bool, T | None]:
-    """Run the action: commit and flash ``success``, or roll back and flash why it was refused (nothing
-    changed). Not permitted (403) and not found (404) are not messages: they propagate to their pages."""
+def commit_or_explain[T](action: Callable[[], T], success: str | Callable[[T], str]) -> tuple[bool, T | None]:
+    """Run the action: commit and flash ``success`` (or what ``success`` says of the action's result), or roll
+    back and flash why it was refused (nothing changed). Not permitted (403) and not found (404) are not
+    messages: they propagate to their pages."""
     try:
         result = action()
     except (PermissionDenied, NotFound):
@@ -22,7 +23,7 @@ def commit_or_explain[T](action: Callable[[], T], success: str) -> tuple[bool, T
         flash(str(error), "error")
         return False, None
     db.session.commit()
-    flash(success, "success")
+    flash(success if isinstance(success, str) else success(result), "success")
     return True, result
 
 

@@ -115,7 +115,9 @@ def edit(code, indicator_id):
     else:
         commit_or_explain(lambda: svc.update_indicator(current_actor(), current_user, indicator, form.name.data,
                                                        form.unit.data, form.baseline.data, form.target.data),
-                          _("The indicator has been changed; the values reported on it stay as they are."))
+                          lambda changed: _("The indicator has been changed; the values reported on it stay as they "
+                                            "are.") if changed else _("Nothing changed: the indicator already reads "
+                                                                       "so."))
     return _back(code, indicator_id, "#edit")
 
 

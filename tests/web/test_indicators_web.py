@@ -123,6 +123,8 @@ def test_a_finance_officer_changes_an_indicator_and_the_accepted_values_stay(cli
     assert rows[:2] == [("1", "9", "9"), ("2", "8", "17")]
     trail = client.get("/projects/LES/audit").get_data(as_text=True)
     assert "studenten" in trail and "72" in trail
+    again = edit(client, o2(), name="Grensoverschrijdende stages", unit="studenten", baseline="2", target="72")
+    assert "Er is niets gewijzigd" in again.get_data(as_text=True)  # the same values: no event, and it says so
     refused = edit(client, o2(), name="", unit="studenten", baseline="2", target="72")
     assert 'class="flash flash-error"' in refused.get_data(as_text=True)
     db.session.expire_all()

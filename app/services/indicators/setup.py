@@ -95,9 +95,10 @@ def create_indicator(actor: Actor, user: User | None, project: Project, code: st
 
 
 def update_indicator(actor: Actor, user: User | None, indicator: Indicator, name: str, unit: str,
-                     baseline: Decimal | None, target: Decimal | None) -> Indicator:
+                     baseline: Decimal | None, target: Decimal | None) -> bool:
     """Change an indicator's name, unit, baseline and total target. Its code, type and source stay (reports and
-    statements refer to them); the values reported on it stay as they are. Unchanged: nothing is recorded."""
+    statements refer to them); the values reported on it stay as they are. Returns whether anything changed
+    (unchanged: nothing is recorded)."""
     project = indicator.project
     _manager(user, project)
     audit.serialise(indicator)
@@ -106,13 +107,13 @@ def update_indicator(actor: Actor, user: User | None, indicator: Indicator, name
            "target": check_quantity(target, _("The target"))}
     before = {k: getattr(indicator, k) for k, v in new.items() if getattr(indicator, k) != v}
     if not before:
-        return indicator
+        return False
     for k in before:
         setattr(indicator, k, new[k])
     db.session.flush()
     record(actor, user, project, "indicator.updated", indicator.id, before={"code": indicator.code, **before},
            after={"code": indicator.code, **{k: new[k] for k in before}})
-    return indicator
+    return True
 
 
 def indicator_or_404(project: Project, indicator_id: int) -> Indicator:
