@@ -66,24 +66,36 @@ def _report(reference: str, day: date, title: str) -> list[tuple[str, bytes]]:
 
 def seed_audit(les: Project, bus_line: ClaimLine) -> None:
     """The audit authority's audit of November 2020 with its 25% correction on Odisee's bus invoice."""
+    from .services import audits
+
+    _audit_with_correction(
+        les, audits.AuditData(
+            AuditBody.AUDIT_AUTHORITY, "AA-2020-LES-01", date(2020, 11, 16), status=AuditStatus.ONGOING,
+            scope_note="Steekproef uit de gecertificeerde uitgaven van periode 1.", line_ids=[bus_line.id]),
+        bus_line, True, "Busvervoer gegund na één offerte; de regels voor overheidsopdrachten vragen er drie.",
+        "Auditverslag: steekproef periode 1", date(2020, 11, 23), Decimal("0.25"),
+        "Forfaitaire correctie overheidsopdrachten 25% (één offerte).")
+
+
+def _audit_with_correction(les: Project, data, line: ClaimLine, irregularity: bool, description: str,
+                           report_title: str, booked_on: date, rate: Decimal, comment: str) -> None:
+    """An audit (opened on ``data.started_on``) with one public-procurement finding on ``line``, the finance
+    officer's correction of ``rate`` of its certified amount on ``booked_on``, and the audit closed."""
     from .demo import _at
     from .services import audits
     from .services.corrections import booking
 
     auditor, aud, finance, fin = _actors()
-    with clock_at(_at(date(2020, 11, 16), 10)):
-        record = audits.create_audit(aud, auditor, les, audits.AuditData(
-            AuditBody.AUDIT_AUTHORITY, "AA-2020-LES-01", date(2020, 11, 16), status=AuditStatus.ONGOING,
-            scope_note="Steekproef uit de gecertificeerde uitgaven van periode 1.", line_ids=[bus_line.id]))
+    with clock_at(_at(data.started_on, 10)):
+        record = audits.create_audit(aud, auditor, les, data)
         finding = audits.add_finding(
-            aud, auditor, les, record, claim_line_id=bus_line.id, error_type=ErrorType.PROCUREMENT, irregularity=True,
-            description="Busvervoer gegund na één offerte; de regels voor overheidsopdrachten vragen er drie.",
-            files=_report("AA-2020-LES-01", date(2020, 11, 16), "Auditverslag: steekproef periode 1"))
-    with clock_at(_at(date(2020, 11, 23), 11)):
+            aud, auditor, les, record, claim_line_id=line.id, error_type=ErrorType.PROCUREMENT,
+            irregularity=irregularity, description=description,
+            files=_report(data.reference, data.started_on, report_title))
+    with clock_at(_at(booked_on, 11)):
         booking.book_correction(fin, finance, les, finding, kind=CorrectionKind.LINE,
-                                amount=to_money(bus_line.certified_amount * Decimal("0.25")),
-                                comment="Forfaitaire correctie overheidsopdrachten 25% (één offerte).")
-        audits.set_status(aud, auditor, les, record, AuditStatus.CLOSED, date(2020, 11, 23))
+                                amount=to_money(line.certified_amount * rate), comment=comment)
+        audits.set_status(aud, auditor, les, record, AuditStatus.CLOSED, booked_on)
 
 
 def seed_offset_and_open_recovery(les: Project) -> None:
@@ -91,7 +103,6 @@ def seed_offset_and_open_recovery(les: Project) -> None:
     unless the demo's correction is booked and Odisee's period-2 claim is still a draft."""
     from .demo import _at
     from .services import audits, claims, payments
-    from .services.corrections import booking
 
     claim = _claim_of(les, "Odisee", 2)
     if claim is None or claim.status is not ClaimStatus.DRAFT or not db.session.scalar(
@@ -119,20 +130,13 @@ def seed_offset_and_open_recovery(les: Project) -> None:
         for share in payments.shares(request):
             payments.record_transfer(fin, finance, les, request, share.partner.id, date(2021, 3, 8), share.due)
 
-    with clock_at(_at(date(2021, 3, 10), 10)):
-        record = audits.create_audit(aud, auditor, les, audits.AuditData(
+    _audit_with_correction(
+        les, audits.AuditData(
             AuditBody.FLC_ON_THE_SPOT, "FLC-2021-ODS-01", date(2021, 3, 10), status=AuditStatus.ONGOING,
             scope_note="Controle ter plaatse bij Odisee: opdrachten van periode 2.", claim_ids=[claim.id],
-            line_ids=[room.id]))
-        finding = audits.add_finding(
-            aud, auditor, les, record, claim_line_id=room.id, error_type=ErrorType.PROCUREMENT, irregularity=False,
-            description="Zaalhuur gegund op één offerte; de prijs werd niet vergeleken.",
-            files=_report("FLC-2021-ODS-01", date(2021, 3, 10), "Verslag controle ter plaatse"))
-    with clock_at(_at(date(2021, 3, 12), 11)):
-        booking.book_correction(fin, finance, les, finding, kind=CorrectionKind.LINE,
-                                amount=to_money(room.certified_amount * Decimal("0.10")),
-                                comment="Forfaitaire correctie overheidsopdrachten 10% (geen prijsvergelijking).")
-        audits.set_status(aud, auditor, les, record, AuditStatus.CLOSED, date(2021, 3, 12))
+            line_ids=[room.id]),
+        room, False, "Zaalhuur gegund op één offerte; de prijs werd niet vergeleken.", "Verslag controle ter plaatse",
+        date(2021, 3, 12), Decimal("0.10"), "Forfaitaire correctie overheidsopdrachten 10% (geen prijsvergelijking).")
 
 
 def seed_next_draft(les: Project) -> None:

@@ -7,6 +7,7 @@ from flask import flash
 
 from .errors import DomainError, NotFound, PermissionDenied
 from .extensions import db
+from .i18n import gettext as _
 from .money import MoneyError
 
 
@@ -25,6 +26,17 @@ def commit_or_explain[T](action: Callable[[], T], success: str | Callable[[T], s
     db.session.commit()
     flash(success if isinstance(success, str) else success(result), "success")
     return True, result
+
+
+
+def form_problem(form) -> bool:
+    """False when the form is valid; otherwise each of its errors is flashed (a CSRF failure as "expired")."""
+    if form.validate_on_submit():
+        return False
+    for errors in form.errors.values():
+        for error in errors:
+            flash(error if isinstance(error, str) else _("The form had expired; please try again."), "error")
+    return True
 
 
 def position_args(prefix: str = "") -> dict:

@@ -11,7 +11,7 @@ from ..permissions import can_register_fund_invoice, require
 from ..services.expenditures import InvalidExpenditure
 from ..services.fund import assessment, execution, queries
 from ..services.fund import public as link_service
-from ..views import commit_or_explain
+from ..views import commit_or_explain, form_problem
 from . import forms
 from .routes import bp, fund_project_or_404
 
@@ -25,22 +25,12 @@ def _back(code, action_id, anchor=""):
     return redirect(url_for("fund.action", code=code, action_id=action_id) + anchor)
 
 
-def _form_problem(form) -> bool:
-    """False when the form is valid; otherwise its errors are flashed."""
-    if form.validate_on_submit():
-        return False
-    for errors in form.errors.values():
-        for error in errors:
-            flash(error if isinstance(error, str) else _("The form had expired; please try again."), "error")
-    return True
-
-
 @bp.post("/<code>/fund/actions/<int:action_id>/declaration")
 @login_required
 def declare(code, action_id):
     _project, action = _action(code, action_id)
     form = forms.DeclarationForm()
-    if not _form_problem(form):
+    if not form_problem(form):
         commit_or_explain(lambda: assessment.declare(current_actor(), current_user, action, form.organisation.data,
                                                      form.affiliations.data, form.conflict.data, form.statement.data),
                           _("Your declaration of interests is recorded."))
@@ -51,7 +41,7 @@ def declare(code, action_id):
 @login_required
 def score(code, action_id):
     _project, action = _action(code, action_id)
-    if not _form_problem(forms.ConfirmForm()):
+    if not form_problem(forms.ConfirmForm()):
         scores = {}
         for criterion in action.call.criteria:
             raw = request.form.get(f"score_{criterion.id}", "")
@@ -67,7 +57,7 @@ def score(code, action_id):
 def decide(code, action_id):
     _project, action = _action(code, action_id)
     form = forms.DecisionForm()
-    if not _form_problem(form):
+    if not form_problem(form):
         approve = form.decision.data == "approve"
         commit_or_explain(lambda: assessment.decide(current_actor(), current_user, action, approve,
                                                     form.meeting_date.data, form.amount.data, form.reason.data or ""),
@@ -80,7 +70,7 @@ def decide(code, action_id):
 def ask(code, action_id):
     _project, action = _action(code, action_id)
     form = forms.QuestionForm()
-    if not _form_problem(form):
+    if not form_problem(form):
         commit_or_explain(lambda: assessment.ask(current_actor(), current_user, action, form.text.data),
                           _("The question is on the applicant's status page."))
     return _back(code, action_id, "#questions")
@@ -131,7 +121,7 @@ def invoice(code, action_id):
 def executed(code, action_id):
     _project, action = _action(code, action_id)
     form = forms.ExecutedForm()
-    if not _form_problem(form):
+    if not form_problem(form):
         commit_or_explain(lambda: execution.mark_executed(current_actor(), current_user, action, form.executed_on.data),
                           _("The action is recorded as carried out."))
     return _back(code, action_id)
@@ -142,7 +132,7 @@ def executed(code, action_id):
 def overrun(code, action_id):
     _project, action = _action(code, action_id)
     form = forms.OverrunForm()
-    if not _form_problem(form):
+    if not form_problem(form):
         commit_or_explain(lambda: execution.decide_overrun(current_actor(), current_user, action, form.amount.data,
                                                            form.meeting_date.data, form.reason.data),
                           _("The decision to pay more is recorded."))
@@ -154,7 +144,7 @@ def overrun(code, action_id):
 def close(code, action_id):
     _project, action = _action(code, action_id)
     form = forms.CloseForm()
-    if not _form_problem(form):
+    if not form_problem(form):
         commit_or_explain(lambda: execution.close(current_actor(), current_user, action, form.note.data),
                           _("The action is closed; what was not spent went back to the fund."))
     return _back(code, action_id)
@@ -164,7 +154,7 @@ def close(code, action_id):
 @login_required
 def revoke_link(code, action_id):
     _project, action = _action(code, action_id)
-    if not _form_problem(forms.ConfirmForm()):
+    if not form_problem(forms.ConfirmForm()):
         commit_or_explain(lambda: link_service.revoke_link(current_actor(), current_user, action),
                           _("The status link is revoked: it no longer works."))
     return _back(code, action_id)
@@ -174,7 +164,7 @@ def revoke_link(code, action_id):
 @login_required
 def renew_link(code, action_id):
     project, action = _action(code, action_id)
-    if _form_problem(forms.ConfirmForm()):
+    if form_problem(forms.ConfirmForm()):
         return _back(code, action_id)
     ok, token = commit_or_explain(lambda: link_service.renew_link(current_actor(), current_user, action),
                                   _("A new status link is issued; the previous one no longer works."))

@@ -22,7 +22,7 @@ from ..models import Partner
 from ..permissions import can_manage_indicators, can_report_indicator, can_see_indicators, project_or_404, require
 from ..services.indicators import files, progress, reporting
 from ..services.indicators import setup as svc
-from ..views import commit_or_explain
+from ..views import commit_or_explain, form_problem
 from .forms import AssignForm, DecisionForm, IndicatorEditForm, IndicatorForm, ReportForm, TargetForm
 
 bp = Blueprint("indicators", __name__, url_prefix="/projects")
@@ -54,10 +54,7 @@ def index(code):
 def create(code):
     project = _project(code)
     form = IndicatorForm()
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "error")
+    if form_problem(form):
         return redirect(url_for("indicators.index", code=code))
     ok, indicator = commit_or_explain(lambda: svc.create_indicator(
         current_actor(), current_user, project, form.code.data, form.name.data, form.kind.data, form.unit.data,
@@ -108,11 +105,7 @@ def edit(code, indicator_id):
     project = _project(code)
     indicator = reporting.visible_indicator_or_404(current_user, project, indicator_id)
     form = IndicatorEditForm()
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "error")
-    else:
+    if not form_problem(form):
         commit_or_explain(lambda: svc.update_indicator(current_actor(), current_user, indicator, form.name.data,
                                                        form.unit.data, form.baseline.data, form.target.data),
                           lambda changed: _("The indicator has been changed; the values reported on it stay as they "
@@ -132,11 +125,9 @@ def set_target(code, indicator_id):
     digits = choice[1:]
     year = int(digits) if choice.startswith("y") and digits.isascii() and digits.isdigit() and len(digits) == 4 \
         else None
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "error")
-    elif period_id is None and year is None:
+    if form_problem(form):
+        return _back(code, indicator_id, "#targets")
+    if period_id is None and year is None:
         flash(_("Choose a reporting period or a year."), "error")
     else:
         commit_or_explain(lambda: svc.set_target(current_actor(), current_user, indicator, form.value.data,
@@ -185,10 +176,7 @@ def report(code, indicator_id):
     indicator = reporting.visible_indicator_or_404(current_user, project, indicator_id)
     form = ReportForm()
     partner = db.session.get(Partner, db_id_or_none(form.partner_id.data) or 0)
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "error")
+    if form_problem(form):
         return _back(code, indicator_id, "#report")
     if partner is None or partner.project_id != project.id:
         raise NotFound()
