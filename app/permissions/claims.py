@@ -123,12 +123,27 @@ def own_lines(user: User, claim: Claim) -> list[int]:
                .where(ClaimLine.claim_id == claim.id, Expenditure.created_by_id == user.id))
     corrected = select(Expenditure.corrects_id).where(Expenditure.corrects_id.in_(in_claim),
                                                       Expenditure.created_by_id == user.id)
-    theirs = select(AuditEvent.object_id).where(  # few rows: one user's changes (index by project, type, user)
+    return sorted(set(db.session.scalars(union(created, corrected, _changed_by(user, claim)))))
+
+
+FEW_CHANGES = 2000
+
+
+def _changed_by(user: User, claim: Claim):
+    """The claim's lines with one of CHANGING_EXPENDITURE_ACTIONS by this user in the audit trail, as a select.
+    A user's changes are read first through the index by project, object type and user: when they are few
+    (the usual case), the claim's lines are looked up by those ids; when they are many, each line of the
+    claim is looked up in the user's changes. Either way the cost follows the smaller side; a single query
+    left the choice to the database, which guessed the user's changes at tens of thousands whatever they were
+    and looked up every line of a 5,000-line claim (15 ms instead of 0.2)."""
+    theirs = select(AuditEvent.object_id).where(
         AuditEvent.project_id == claim.project_id, AuditEvent.object_type == "expenditure",
         AuditEvent.user_id == user.id, AuditEvent.action.in_(CHANGING_EXPENDITURE_ACTIONS))
-    changed = select(ClaimLine.expenditure_id).where(ClaimLine.claim_id == claim.id,
-                                                     cast(ClaimLine.expenditure_id, String).in_(theirs))
-    return sorted(set(db.session.scalars(union(created, corrected, changed))))
+    lines = select(ClaimLine.expenditure_id).where(ClaimLine.claim_id == claim.id)
+    few = db.session.scalars(theirs.limit(FEW_CHANGES + 1)).all()
+    if len(few) <= FEW_CHANGES:
+        return lines.where(ClaimLine.expenditure_id.in_(sorted({int(i) for i in few if i.isdigit()})))
+    return lines.where(cast(ClaimLine.expenditure_id, String).in_(theirs))
 
 
 def four_eyes_problem(user: User, claim: Claim) -> str | None:

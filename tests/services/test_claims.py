@@ -150,11 +150,15 @@ def test_reading_evidence_never_blocks_verification(app, tmp_path):
     assert claim.status is ClaimStatus.CERTIFIED
 
 
+@pytest.mark.parametrize("few", [2000, 0], ids=["few changes", "many changes"])
 @pytest.mark.parametrize("change", ["updated", "documented", "corrected"])
-def test_four_eyes_names_the_lines_the_verifier_changed(app, change):
+def test_four_eyes_names_the_lines_the_verifier_changed(app, change, few, monkeypatch):
     """A finance officer who changed, documented or corrected a line of the claim may not verify it; the
-    refusal names those expenditures and says another finance officer must verify."""
+    refusal names those expenditures and says another finance officer must verify. The same whether the
+    verifier's changes are few (the claim's lines looked up by them) or many (each line looked up in them)."""
+    from app.permissions import claims as four_eyes
     from app.services import documents
+    monkeypatch.setattr(four_eyes, "FEW_CHANGES", few)
     hu, fin = user("partner.howest@example.org"), user(FIN)
     exps = [expenditure(), expenditure(), expenditure()]
     db.session.commit()
