@@ -61,6 +61,10 @@ def make_app(env: dict):
 def pages(ids: dict | None) -> list[tuple[str, str, str]]:
     """(label, user, path) of the pages measured."""
     listed = [
+        ("dashboard of the finance officer", "finance@example.org", "/"),
+        ("dashboard of a partner", "partner.odisee@example.org", "/"),
+        ("project page", "finance@example.org", "/projects/LES"),
+        ("portfolio", "finance@example.org", "/portfolio"),
         ("expenditures, first page", "finance@example.org", "/projects/LES/expenditures"),
         ("expenditures, last page", "finance@example.org", "/projects/LES/expenditures?at=last"),
         ("expenditures of a partner, by amount", "partner.odisee@example.org",

@@ -82,7 +82,7 @@ def bulk_data(app, n: int) -> dict:
         weights = {p.id: (3 if p.organisation.name == BIG_PARTNER else 1) for p in partners}
         total_w = sum(weights.values())
         next_id = (db.session.scalar(select(func.max(Expenditure.id))) or 0) + 1
-        per_partner: dict[int, dict[int, list[tuple[int, Decimal]]]] = {}
+        per_partner: dict[int, dict[int, list[tuple[int, Decimal, int]]]] = {}
         rows = []
         start = datetime(2021, 1, 1, 9, tzinfo=UTC)
         for p in partners:
@@ -103,7 +103,7 @@ def bulk_data(app, n: int) -> dict:
                              "vat_recoverable": False, "declared_amount": amount,
                              "dup_key": duplicate_key(supplier, invoice), "status": ExpenditureStatus.ACTIVE,
                              "created_by_id": admin.id, "created_at": start})
-                per_partner.setdefault(p.id, {}).setdefault(period_no, []).append((next_id, amount))
+                per_partner.setdefault(p.id, {}).setdefault(period_no, []).append((next_id, amount, cat.id))
                 event("expenditure.created", "expenditure", next_id, {
                     "supplier": supplier, "invoice_number": invoice, "invoice_date": pay - timedelta(days=10),
                     "payment_date": pay, "declared_amount": amount, "gross_amount": amount, "vat_amount": Decimal(0)},
@@ -143,13 +143,14 @@ def bulk_data(app, n: int) -> dict:
                     "status": ClaimStatus.SUBMITTED, "created_by_id": admin.id, "created_at": moment,
                     "submitted_by_id": admin.id, "submitted_at": moment}])
                 claim_ids[(p.id, period_no)] = cid
-                line_rows += [{"claim_id": cid, "expenditure_id": eid, "declared_amount": amount,
-                               "status": LineStatus.PENDING, "deduction": Decimal(0)} for eid, amount in exps]
+                line_rows += [{"claim_id": cid, "expenditure_id": eid, "declared_amount": amount, "category_id": cat_id,
+                               "status": LineStatus.PENDING, "deduction": Decimal(0)} for eid, amount, cat_id in exps]
                 event("claim.created", "claim", cid, {"partner_id": p.id, "period": period_no}, moment)
-                event("claim.lines_added", "claim", cid, {"expenditure_ids": [e for e, _a in exps][:2000],
-                                                          "declared": sum((a for _e, a in exps), Decimal(0))}, moment)
+                declared = sum((a for _e, a, _c in exps), Decimal(0))
+                event("claim.lines_added", "claim", cid, {"expenditure_ids": [e for e, _a, _c in exps][:2000],
+                                                          "declared": declared}, moment)
                 event("claim.submitted", "claim", cid, {"status": "submitted", "lines": len(exps),
-                                                        "declared": sum((a for _e, a in exps), Decimal(0))}, moment)
+                                                        "declared": declared}, moment)
                 if len(line_rows) >= 5000:
                     db.session.execute(insert(ClaimLine), line_rows)
                     line_rows.clear()

@@ -123,6 +123,10 @@ class ClaimLine(db.Model):
     claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id", ondelete="RESTRICT"), index=True)
     expenditure_id: Mapped[int] = mapped_column(ForeignKey("expenditure.id", ondelete="RESTRICT"), index=True)
     declared_amount: Mapped[Decimal] = mapped_column(Money)  # fixed when the claim is submitted
+    # the expenditure's cost category, kept with the line like its amount (it follows the expenditure while the
+    # claim is editable, and submission fixes it), so that sums per category read the lines alone: the
+    # dashboard's and the portfolio's figures of the claims waiting for verification, a claim's figures
+    category_id: Mapped[int] = mapped_column(ForeignKey("cost_category.id", ondelete="RESTRICT"))
     status: Mapped[LineStatus] = mapped_column(str_enum(LineStatus, "line_status"), default=LineStatus.PENDING)
     deduction: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
     error_type: Mapped[ErrorType | None] = mapped_column(str_enum(ErrorType, "error_type"))

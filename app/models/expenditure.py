@@ -41,6 +41,10 @@ class ExpenditureImport(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+# the lines that count for possible double financing (see app/services/expenditures/duplicates.py)
+ACTIVE_KEYS = "status = 'active' AND corrects_id IS NULL AND dup_key <> ''"
+
+
 class Expenditure(db.Model):
     __tablename__ = "expenditure"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -106,6 +110,9 @@ class Expenditure(db.Model):
         Index("ix_expenditure_fund_action_id", "fund_action_id", sqlite_where=text("fund_action_id IS NOT NULL"),
               postgresql_where=text("fund_action_id IS NOT NULL")),
         Index("ix_expenditure_created_by", "created_by_id"),  # four eyes: the lines a verifier registered
+        # the dashboard's groups of possible double financing: the keys of the active lines in key order
+        Index("ix_expenditure_active_dup_key", "project_id", "dup_key", sqlite_where=text(ACTIVE_KEYS),
+              postgresql_where=text(ACTIVE_KEYS)),
     )
 
     @property

@@ -442,3 +442,24 @@ def test_every_expenditure_and_claim_action_writes_its_event(app):
     assert '"declared_amount":"1000.00"' in updated.before and '"declared_amount":"900.00"' in updated.after
     assert all(e.project_id == project().id and e.role == "partner" for e in events("claim.created"))
     assert verify_chain().ok
+
+
+def test_a_line_keeps_its_expenditures_category_as_submitted(app):
+    """A claim line holds its expenditure's cost category like its amount: it follows a change while the claim
+    is a draft, and the claim's figures per category read it."""
+    hu = user("partner.howest@example.org")
+    exp = expenditure(kind=CategoryKind.EXTERNAL, amount="250.00")
+    claim = svc.create_claim(actor(hu), hu, partner("Howest"), period(1).id)
+    svc.add_lines(actor(hu), hu, claim, [exp.id])
+    line = db.session.scalar(select(ClaimLine).where(ClaimLine.claim_id == claim.id))
+    assert line.category_id == exp.category_id
+    expenditures.update(actor(hu), hu, exp, data(kind=CategoryKind.TRAVEL, amount="250.00"))
+    db.session.refresh(line)
+    travel = exp.category_id
+    assert line.category_id == travel and exp.category.kind is CategoryKind.TRAVEL
+    svc.submit(actor(hu), hu, claim)
+    fig = svc.figures(claim)
+    declared = {row.category_id: row.declared for row in fig.rows if row.declared}
+    assert declared == {travel: Decimal("250.00")}
+    with pytest.raises(DomainError):  # submitted: the expenditure, and so the line, no longer changes
+        expenditures.update(actor(hu), hu, exp, data(kind=CategoryKind.EXTERNAL, amount="250.00"))

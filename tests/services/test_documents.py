@@ -185,7 +185,8 @@ def submit_claim_with(exp, status=ClaimStatus.SUBMITTED):
         claim.efro_total, claim.contribution_total = split_fund(exp.declared_amount, Decimal("50"))
     db.session.add(claim)
     db.session.flush()
-    db.session.add(ClaimLine(claim_id=claim.id, expenditure_id=exp.id, declared_amount=exp.declared_amount))
+    db.session.add(ClaimLine(claim_id=claim.id, expenditure_id=exp.id, declared_amount=exp.declared_amount,
+                              category_id=exp.category_id))
     db.session.commit()
     return claim
 

@@ -134,3 +134,33 @@ def test_the_dashboard_runs_the_same_number_of_statements_whatever_the_data(clie
     assert ("Dubbel BV" in html) == (email != AUD)  # doubles (finance), no evidence (Howest)
     selects = [[q for q in run if q.lstrip().upper().startswith("SELECT")] for run in (before, after)]
     assert len(selects[1]) == len(selects[0]) <= 30, (len(selects[0]), len(selects[1]))
+
+
+@pytest.mark.demo_history
+def test_possible_double_financing_lists_the_first_groups_by_supplier_and_says_there_are_more(client):
+    """The dashboard shows the first LIST_LIMIT groups in the order of supplier and invoice (what the
+    database reads through its index, stopping there) and says when there are more."""
+    from app.services.dashboard import LIST_LIMIT
+    login(client, FIN)
+    first = section(client.get("/").get_data(as_text=True), "duplicates")
+    assert "Busreizen Van Wiele" in first and 'id="more-duplicates"' not in first
+    for n in range(LIST_LIMIT):
+        for _ in range(2):
+            expenditure(supplier=f"Aaa Dubbel {n:02d}", invoice=f"AD-{n}")
+    db.session.commit()
+    html = section(client.get("/").get_data(as_text=True), "duplicates")
+    shown = re.findall(r"Aaa Dubbel (\d\d)", html)
+    assert shown == [f"{n:02d}" for n in range(LIST_LIMIT)]  # by supplier: Busreizen comes after them
+    assert "Busreizen Van Wiele" not in html and 'id="more-duplicates"' in html
+    assert "2 lijnen, 1 partner" in html
+
+
+@pytest.mark.demo_history
+def test_waiting_claims_show_what_their_lines_declare(client):
+    """Each claim waiting for verification shows the sum of its lines (read with the dashboard's breakdown)."""
+    claim, _exps = submitted_claim("Odisee", ODISEE, period_no=3, lines=[{"amount": "100.10"}, {"amount": "200.20"}])
+    db.session.commit()
+    login(client, FIN)
+    waiting = section(client.get("/").get_data(as_text=True), "waiting")
+    row = re.search(rf'<tr[^>]*>(?:(?!</tr>).)*claims/{claim.id}\b(?:(?!</tr>).)*</tr>', waiting, re.S)
+    assert row and "300,30" in row.group(0)

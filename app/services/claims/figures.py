@@ -18,7 +18,6 @@ from ...models import (
     ClaimCategoryTotal,
     ClaimLine,
     CostCategory,
-    Expenditure,
     FlatRateBasis,
     LineStatus,
     Partner,
@@ -27,7 +26,6 @@ from ...models import (
 from ...money import ZERO, allocate, flat_rate, percent_of, split_fund
 from ..admin.versions import budget_in_force
 from ..corrections.net import net_certified
-from .lines import of_claim
 
 
 @dataclass
@@ -156,11 +154,10 @@ def figures(claim: Claim, partner_ids: set[int] | None = None) -> ClaimFigures:
     counts = defaultdict(int)
     parked_amount = ZERO
     for category_id, status, n, decl, ded in db.session.execute(
-            select(Expenditure.category_id, ClaimLine.status, func.count(), func.sum(ClaimLine.declared_amount),
+            select(ClaimLine.category_id, ClaimLine.status, func.count(), func.sum(ClaimLine.declared_amount),
                    func.sum(ClaimLine.deduction))
-            .join(Expenditure, ClaimLine.expenditure_id == Expenditure.id)
-            .where(*of_claim(claim))
-            .group_by(Expenditure.category_id, ClaimLine.status)):
+            .where(ClaimLine.claim_id == claim.id)
+            .group_by(ClaimLine.category_id, ClaimLine.status)):
         counts[status] += n
         if status is LineStatus.PARKED:
             parked_amount += decl

@@ -88,7 +88,7 @@ def add_lines(actor: Actor, user: User, claim: Claim, expenditure_ids: list[int]
                             "of a later period or already claimed).", ids=", ".join(f"#{i}" for i in missing)))
     db.session.execute(db.insert(ClaimLine), [
         {"claim_id": claim.id, "expenditure_id": i, "declared_amount": free[i].declared_amount,
-         "status": LineStatus.PENDING, "deduction": ZERO} for i in wanted])
+         "category_id": free[i].category_id, "status": LineStatus.PENDING, "deduction": ZERO} for i in wanted])
     record(actor, user, claim, "claim.lines_added", after={
         "expenditure_ids": wanted, "declared": sum((free[i].declared_amount for i in wanted), ZERO)})
     return len(wanted)
@@ -108,7 +108,8 @@ def remove_line(actor: Actor, user: User, claim: Claim, line_id: int) -> None:
 
 
 def submit(actor: Actor, user: User, claim: Claim) -> Claim:
-    """Submit (or resubmit after a return): the declared amounts are fixed and the claim is frozen."""
+    """Submit (or resubmit after a return): the declared amounts and categories are fixed and the claim is
+    frozen."""
     _require_preparer(user, claim)
     lines = db.session.scalars(select(ClaimLine).where(ClaimLine.claim_id == claim.id)
                                .options(joinedload(ClaimLine.expenditure))).all()
@@ -128,7 +129,7 @@ def submit(actor: Actor, user: User, claim: Claim) -> Claim:
                                 period=exp_period.label))
         if exp.corrects_id is not None and exp.corrects.status is not ExpenditureStatus.ACTIVE:
             raise DomainError(_("Correction line #%(id)s belongs to a withdrawn expenditure.", id=exp.id))
-        line.declared_amount = exp.declared_amount
+        line.declared_amount, line.category_id = exp.declared_amount, exp.category_id
         line.status, line.deduction, line.error_type, line.comment = LineStatus.PENDING, ZERO, None, None
         line.verified_by_id = line.verified_at = line.duplicate_confirmed_by_id = None
     claim.submitted_by_id, claim.submitted_at, claim.verifier_id = user.id, utcnow(), None

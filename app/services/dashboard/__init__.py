@@ -27,7 +27,6 @@ from ...extensions import db
 from ...models import (
     AuditEvent,
     Claim,
-    ClaimLine,
     ClaimStatus,
     CostCategory,
     Expenditure,
@@ -95,7 +94,8 @@ class FinanceView:
     unrequested_efro: Decimal
     receipts_to_book: list[RequestToBook]
     transfers_to_book: list[RequestToBook]
-    duplicates: list[DuplicateGroup]
+    duplicates: list[DuplicateGroup]  # the first groups, by supplier and invoice number
+    more_duplicates: bool = False  # there are more groups than the list shows
 
 
 @dataclass
@@ -175,7 +175,7 @@ def dashboard(user: User, project: Project) -> Dashboard:
     board = Dashboard(project, user_roles, scope is None, partners, categories_of(project), periods, data,
                       cumulative(periods, data))
     if Role.FINANCE in user_roles:
-        board.finance = finance_view(project)
+        board.finance = finance_view(project, data)
     if Role.PARTNER in user_roles and scope:
         board.partner = partner_view(project, scope, periods)
     if Role.AUDITOR in user_roles:
@@ -189,19 +189,18 @@ def _age(moment: datetime | None, now: datetime) -> int | None:
     return (now - moment).days if moment else None
 
 
-def finance_view(project: Project) -> FinanceView:
+def finance_view(project: Project, data: Breakdown) -> FinanceView:
+    """``data``: the project's breakdown (a finance officer's covers every partner), whose sums of the waiting
+    claims' lines give each waiting claim its declared total."""
     now = utcnow()
     waiting_q = (select(Claim.id, Partner.number, Organisation.name, ReportingPeriod.number, Claim.status,
-                        Claim.submitted_at, func.coalesce(func.sum(ClaimLine.declared_amount), ZERO))
+                        Claim.submitted_at)
                  .join(Partner, Claim.partner_id == Partner.id).join(Organisation)
                  .join(ReportingPeriod, Claim.period_id == ReportingPeriod.id)
-                 .outerjoin(ClaimLine, ClaimLine.claim_id == Claim.id)
                  .where(Claim.project_id == project.id, Claim.status.in_(OPEN_STATES))
-                 .group_by(Claim.id, Partner.number, Organisation.name, ReportingPeriod.number, Claim.status,
-                           Claim.submitted_at)
                  .order_by(Claim.submitted_at, Claim.id))
-    waiting = [WaitingClaim(cid, _label(pn, name), period, status, at, _age(at, now), declared)
-               for cid, pn, name, period, status, at, declared in db.session.execute(waiting_q)]
+    waiting = [WaitingClaim(cid, _label(pn, name), period, status, at, _age(at, now), data.waiting.get(cid, ZERO))
+               for cid, pn, name, period, status, at in db.session.execute(waiting_q)]
 
     unrequested, efro = db.session.execute(
         select(func.count(Claim.id), func.coalesce(func.sum(Claim.efro_total), ZERO))
@@ -216,17 +215,22 @@ def finance_view(project: Project) -> FinanceView:
                     .outerjoin(transferred, transferred.c.payment_request_id == PaymentRequest.id)
                     .where(PaymentRequest.project_id == project.id).order_by(PaymentRequest.number))]
 
-    duplicates = [DuplicateGroup(*row) for row in db.session.execute(
+    # possible double financing: the first groups by supplier and invoice (in key order, so that the database
+    # reads the keys through their partial index and stops after the first groups), then what each holds
+    counted = (Expenditure.project_id == project.id, Expenditure.status == ExpenditureStatus.ACTIVE,
+               Expenditure.corrects_id.is_(None), Expenditure.dup_key != "")
+    keys = (select(Expenditure.dup_key).where(*counted).group_by(Expenditure.dup_key)
+            .having(func.count(Expenditure.id) > 1).order_by(Expenditure.dup_key).limit(LIST_LIMIT + 1))
+    groups = db.session.execute(
         select(func.min(Expenditure.supplier), func.min(Expenditure.invoice_number), func.count(Expenditure.id),
                func.count(func.distinct(Expenditure.partner_id)), func.min(Expenditure.id))
-        .where(Expenditure.project_id == project.id, Expenditure.status == ExpenditureStatus.ACTIVE,
-               Expenditure.corrects_id.is_(None), Expenditure.dup_key != "")
-        .group_by(Expenditure.dup_key).having(func.count(Expenditure.id) > 1)
-        .order_by(func.min(Expenditure.id)).limit(LIST_LIMIT))]
+        .where(*counted, Expenditure.dup_key.in_(keys.scalar_subquery()))
+        .group_by(Expenditure.dup_key).order_by(Expenditure.dup_key)).all()
+    duplicates = [DuplicateGroup(*row) for row in groups[:LIST_LIMIT]]
     return FinanceView(waiting, unrequested, efro,
                        [r for r in requests if r.received is None],
                        [r for r in requests if r.received is not None and r.to_transfer > 0],
-                       duplicates)
+                       duplicates, len(groups) > LIST_LIMIT)
 
 
 def _claims(project: Project, where) -> list[ClaimSummary]:

@@ -103,8 +103,9 @@ def update(actor: Actor, user: User, exp: Expenditure, data: ExpenditureData) ->
             ClaimLine.expenditure_id == exp.id,
             ClaimLine.claim_id.in_(select(Claim.id).where(
                 Claim.status.in_([ClaimStatus.DRAFT, ClaimStatus.RETURNED]))))
-        .values(declared_amount=exp.declared_amount, status=LineStatus.PENDING, deduction=ZERO, error_type=None,
-                comment=None, verified_by_id=None, verified_at=None, duplicate_confirmed_by_id=None)
+        .values(declared_amount=exp.declared_amount, category_id=exp.category_id, status=LineStatus.PENDING,
+                deduction=ZERO, error_type=None, comment=None, verified_by_id=None, verified_at=None,
+                duplicate_confirmed_by_id=None)
         .execution_options(synchronize_session="fetch"))
     audit.record(actor, "expenditure.updated", role=role_label(user, exp.partner.project),
                  object_type="expenditure", object_id=exp.id, project_id=exp.project_id,

@@ -26,7 +26,6 @@ from ...models import (
     ClaimLine,
     ClaimStatus,
     CostCategory,
-    Expenditure,
     FinancialCorrection,
     FundingKind,
     FundingSource,
@@ -64,12 +63,12 @@ def _live_declared(ids: list[int], end) -> dict[int, Decimal]:
     """Per project: what the claims submitted by the date and not yet certified declare (parked lines left
     out, flat rates computed on the claim's category totals), as their figures show it."""
     lines = db.session.execute(
-        select(Claim.id, Claim.project_id, Claim.partner_id, Expenditure.category_id,
+        select(Claim.id, Claim.project_id, Claim.partner_id, ClaimLine.category_id,
                func.sum(ClaimLine.declared_amount))
-        .join(ClaimLine, ClaimLine.claim_id == Claim.id).join(Expenditure, ClaimLine.expenditure_id == Expenditure.id)
+        .join(ClaimLine, ClaimLine.claim_id == Claim.id)
         .where(Claim.project_id.in_(ids), Claim.submitted_at < end, Claim.certified_total.is_(None),
                Claim.status.in_(WAITING), ClaimLine.status != LineStatus.PARKED)
-        .group_by(Claim.id, Claim.project_id, Claim.partner_id, Expenditure.category_id)).all()
+        .group_by(Claim.id, Claim.project_id, Claim.partner_id, ClaimLine.category_id)).all()
     if not lines:
         return {}
     claims: dict[int, tuple[int, int, dict[int, Decimal]]] = {}
