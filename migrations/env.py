@@ -102,15 +102,36 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            render_item=render_item,
-            **conf_args
-        )
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite changes a table by building a new one and dropping the old (batch mode); with foreign keys
+            # enforced, dropping a table that other rows refer to fails, so a database with data could not be
+            # upgraded. SQLite's documented procedure: foreign keys off, outside any transaction, for the
+            # changes, and PRAGMA foreign_key_check before each migration commits.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+            conf_args = {**conf_args, "on_version_apply": _foreign_keys_hold}
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                render_item=render_item,
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:  # the connection goes back to the app's pool: foreign keys on again
+                if connection.in_transaction():
+                    connection.rollback()
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+
+
+def _foreign_keys_hold(ctx, step, heads, run_args):
+    """After each migration on SQLite, inside its transaction: every foreign key still finds its row."""
+    broken = ctx.connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"migration {step} leaves rows whose foreign keys find nothing: {broken[:5]}")
 
 
 if context.is_offline_mode():
