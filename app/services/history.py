@@ -106,8 +106,15 @@ def _day(value) -> str:
         return str(value)
 
 
-def _ids(values) -> str:
-    return ", ".join(f"#{v}" for v in values or [])
+SHOWN_IDS = 20  # a sentence names at most this many ids ("… and 5,274 more"); the event keeps them all
+
+
+def _ids(values, limit: int | None = None) -> str:
+    values = list(values or [])
+    shown = ", ".join(f"#{v}" for v in (values[:limit] if limit else values))
+    if limit and len(values) > limit:
+        return _("%(ids)s and %(more)s more", ids=shown, more=formatting.number(len(values) - limit))
+    return shown
 
 
 def _quote(text) -> str:
@@ -231,7 +238,7 @@ def _claim_created(b, a, n):
 def _lines_added(b, a, n):
     ids = a.get("expenditure_ids") or []
     return ngettext("Expenditure %(ids)s, %(total)s declared.", "%(num)d expenditures (%(ids)s), together "
-                    "%(total)s declared.", len(ids), ids=_ids(ids), total=_money(a.get("declared")))
+                    "%(total)s declared.", len(ids), ids=_ids(ids, SHOWN_IDS), total=_money(a.get("declared")))
 
 
 def _line_removed(b, a, n):

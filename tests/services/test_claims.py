@@ -1,3 +1,4 @@
+import json
 from decimal import Decimal
 
 import pytest
@@ -463,3 +464,19 @@ def test_a_line_keeps_its_expenditures_category_as_submitted(app):
     assert declared == {travel: Decimal("250.00")}
     with pytest.raises(DomainError):  # submitted: the expenditure, and so the line, no longer changes
         expenditures.update(actor(hu), hu, exp, data(kind=CategoryKind.EXTERNAL, amount="250.00"))
+
+
+def test_the_history_names_the_first_lines_added_and_counts_the_rest(app):
+    """Adding thousands of lines is one event that keeps every id; its sentence on the claim's page names the
+    first 20 and counts the others."""
+    from app.services import history
+    hu = user("partner.howest@example.org")
+    exps = [expenditure(amount="10.00") for _ in range(23)]
+    claim = svc.create_claim(actor(hu), hu, partner("Howest"), period(1).id)
+    svc.add_lines(actor(hu), hu, claim, [e.id for e in exps])
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "claim.lines_added")
+                               .order_by(AuditEvent.seq.desc())).first()
+    assert len(json.loads(event.after)["expenditure_ids"]) == 23
+    [entry] = history.entries([event])
+    assert f"#{exps[19].id} en nog 3" in entry.sentence and f"#{exps[20].id}" not in entry.sentence
+    assert "23 uitgaven" in entry.sentence and "230,00" in entry.sentence
