@@ -57,5 +57,15 @@ def quantity(value, blank_zero: bool = False) -> str:
     return q(Decimal(value), current_language())
 
 
+def ids(values, limit: int | None = None) -> str:
+    """Ids as '#12, #13', the first ``limit`` of them and how many more ('#12, #13 en nog 5')."""
+    from .i18n import gettext
+    values = list(values or [])
+    shown = ", ".join(f"#{v}" for v in (values[:limit] if limit else values))
+    if limit and len(values) > limit:
+        return gettext("%(ids)s and %(more)s more", ids=shown, more=number(len(values) - limit))
+    return shown
+
+
 FILTERS = {"money": money, "number": number, "percent": percent, "share": share, "day": day, "moment": moment,
            "kilobytes": kilobytes, "megabytes": megabytes, "quantity": quantity}

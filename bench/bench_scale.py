@@ -146,8 +146,6 @@ def verify_times(env: dict) -> dict:
     Python process that only imports Flask, Flask-SQLAlchemy and psycopg."""
     out = {}
     flask = str(ROOT / ".venv/bin/flask")
-    subprocess.run([sys.executable, "-m", "compileall", "-q", "app", "reports", "wsgi.py"], cwd=ROOT, env=env,
-                   capture_output=True)
     for label, args in (("verify (first, whole chain)", []), ("verify after checkpoint", []),
                         ("verify --full", ["--full"])):
         t0 = time.perf_counter()

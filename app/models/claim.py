@@ -138,6 +138,7 @@ class ClaimLine(db.Model):
 
     claim: Mapped[Claim] = relationship()
     expenditure: Mapped[Expenditure] = relationship()
+    category: Mapped[CostCategory] = relationship()
 
     __table_args__ = (
         UniqueConstraint("claim_id", "expenditure_id"),

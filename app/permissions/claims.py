@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import String, cast, select, union
 
+from .. import formatting
 from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import ngettext
@@ -142,7 +143,7 @@ def _changed_by(user: User, claim: Claim):
     lines = select(ClaimLine.expenditure_id).where(ClaimLine.claim_id == claim.id)
     few = db.session.scalars(theirs.limit(FEW_CHANGES + 1)).all()
     if len(few) <= FEW_CHANGES:
-        return lines.where(ClaimLine.expenditure_id.in_(sorted({int(i) for i in few if i.isdigit()})))
+        return lines.where(ClaimLine.expenditure_id.in_(sorted({int(i) for i in few if i and i.isdecimal()})))
     return lines.where(cast(ClaimLine.expenditure_id, String).in_(theirs))
 
 
@@ -163,9 +164,7 @@ def four_eyes_problem(user: User, claim: Claim) -> str | None:
                  "it.")
     own = own_lines(user, claim)
     if own:
-        which = ", ".join(f"#{i}" for i in own[:20])
-        if len(own) > 20:
-            which = _("%(ids)s and %(more)s more", ids=which, more=len(own) - 20)
+        which = formatting.ids(own, 20)
         return ngettext("Four eyes: you registered, changed, corrected or documented expenditure %(ids)s of this "
                         "claim yourself; another finance officer must verify it.",
                         "Four eyes: you registered, changed, corrected or documented expenditures %(ids)s of this "

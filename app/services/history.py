@@ -107,14 +107,7 @@ def _day(value) -> str:
 
 
 SHOWN_IDS = 20  # a sentence names at most this many ids ("… and 5,274 more"); the event keeps them all
-
-
-def _ids(values, limit: int | None = None) -> str:
-    values = list(values or [])
-    shown = ", ".join(f"#{v}" for v in (values[:limit] if limit else values))
-    if limit and len(values) > limit:
-        return _("%(ids)s and %(more)s more", ids=shown, more=formatting.number(len(values) - limit))
-    return shown
+_ids = formatting.ids
 
 
 def _quote(text) -> str:

@@ -21,7 +21,7 @@ from ..paging import Key, Page, keyset
 LINES_PAGE = 50
 FREE_PAGE = 50
 HISTORY_PAGE = 50
-LINE_KEYS = [Key(Expenditure.category_id), Key(Expenditure.payment_date, kind="date"), Key(Expenditure.id)]
+LINE_KEYS = [Key(ClaimLine.category_id), Key(Expenditure.payment_date, kind="date"), Key(Expenditure.id)]
 FREE_KEYS = [Key(Expenditure.payment_date, kind="date"), Key(Expenditure.id)]
 HISTORY_KEYS = [Key(AuditEvent.seq)]
 
@@ -85,7 +85,7 @@ def _line_query(claim: Claim, flt: LineFilter, partner_ids: set[int] | None):
     query = (select(ClaimLine).join(Expenditure, ClaimLine.expenditure_id == Expenditure.id)
              .where(*of_claim(claim)))
     if flt.category_id is not None:
-        query = query.where(Expenditure.category_id == flt.category_id)
+        query = query.where(ClaimLine.category_id == flt.category_id)
     if flt.status:
         query = query.where(ClaimLine.status == LineStatus(flt.status))
     if flt.min_amount is not None:
@@ -101,8 +101,8 @@ def line_page(claim: Claim, flt: LineFilter, partner_ids: set[int] | None, **pos
     query = _line_query(claim, flt, partner_ids)
     matching = db.session.scalar(query.with_only_columns(func.count()).order_by(None)) if flt.active else None
     page = keyset(lambda q: list(db.session.scalars(
-        q.options(contains_eager(ClaimLine.expenditure).joinedload(Expenditure.category)))), query, LINE_KEYS,
-        lambda ln: (ln.expenditure.category_id, ln.expenditure.payment_date, ln.expenditure_id), LINES_PAGE,
+        q.options(contains_eager(ClaimLine.expenditure), joinedload(ClaimLine.category)))), query, LINE_KEYS,
+        lambda ln: (ln.category_id, ln.expenditure.payment_date, ln.expenditure_id), LINES_PAGE,
         **position)
     return page, matching
 

@@ -77,7 +77,7 @@ def _cuts(claim: Claim, kind: CorrectionKind, net: dict[int, Decimal], flat_ids:
     if kind is CorrectionKind.LINE:
         if amount is None or amount <= 0:
             raise DomainError(_("The amount of the correction must be more than zero."))
-        cid = line.expenditure.category_id
+        cid = line.category_id
         left = min(line.certified_amount - line_corrected(line.id), net[cid])
         if amount > left:
             raise DomainError(_("The correction (%(amount)s) is more than what is left of the line's certified "

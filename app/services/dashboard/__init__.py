@@ -220,7 +220,7 @@ def finance_view(project: Project, data: Breakdown) -> FinanceView:
     counted = (Expenditure.project_id == project.id, Expenditure.status == ExpenditureStatus.ACTIVE,
                Expenditure.corrects_id.is_(None), Expenditure.dup_key != "")
     keys = (select(Expenditure.dup_key).where(*counted).group_by(Expenditure.dup_key)
-            .having(func.count(Expenditure.id) > 1).order_by(Expenditure.dup_key).limit(LIST_LIMIT + 1))
+            .having(func.count() > 1).order_by(Expenditure.dup_key).limit(LIST_LIMIT + 1))
     groups = db.session.execute(
         select(func.min(Expenditure.supplier), func.min(Expenditure.invoice_number), func.count(Expenditure.id),
                func.count(func.distinct(Expenditure.partner_id)), func.min(Expenditure.id))

@@ -112,9 +112,9 @@ def _categories(claim: Claim, fig: ClaimFigures) -> list[CategoryTotal]:
 
 def _lines(claim: Claim) -> list[ClaimLine]:
     return list(db.session.scalars(
-        select(ClaimLine).join(Expenditure).join(CostCategory, Expenditure.category_id == CostCategory.id)
+        select(ClaimLine).join(Expenditure).join(CostCategory, ClaimLine.category_id == CostCategory.id)
         .where(ClaimLine.claim_id == claim.id)
-        .options(contains_eager(ClaimLine.expenditure).contains_eager(Expenditure.category))
+        .options(contains_eager(ClaimLine.expenditure), contains_eager(ClaimLine.category))
         .order_by(CostCategory.position, Expenditure.payment_date, Expenditure.id)))
 
 
@@ -122,11 +122,11 @@ def _line_rows(claim: Claim) -> Iterator[ClaimLineRow]:
     """The claim's lines as rows, streamed from the database (plain columns, no objects kept)."""
     categories: dict[int, Category] = {}
     query = (select(Expenditure.id, Expenditure.internal_ref, Expenditure.supplier, Expenditure.invoice_number,
-                    Expenditure.invoice_date, Expenditure.payment_date, Expenditure.category_id, CostCategory.kind,
+                    Expenditure.invoice_date, Expenditure.payment_date, ClaimLine.category_id, CostCategory.kind,
                     CostCategory.name, Expenditure.description, ClaimLine.declared_amount, ClaimLine.deduction,
                     ClaimLine.status, ClaimLine.error_type, ClaimLine.comment)
              .join(Expenditure, ClaimLine.expenditure_id == Expenditure.id)
-             .join(CostCategory, Expenditure.category_id == CostCategory.id)
+             .join(CostCategory, ClaimLine.category_id == CostCategory.id)
              .where(ClaimLine.claim_id == claim.id)
              .order_by(CostCategory.position, Expenditure.payment_date, Expenditure.id)
              .execution_options(yield_per=STREAM_BATCH))
@@ -172,7 +172,7 @@ def certificate(user, claim: Claim, header: Header) -> Certificate:
         if line.deduction or line.status is LineStatus.PARKED:
             findings.append(Finding(
                 exp.id, exp.supplier, exp.invoice_number,
-                category_of(exp.category.kind, exp.category.name, claim.partner, exp.category_id),
+                category_of(line.category.kind, line.category.name, claim.partner, line.category_id),
                 line.declared_amount, line.deduction, line.status.value,
                 line.error_type.value if line.error_type else None, line.comment or ""))
         if line.deduction:
