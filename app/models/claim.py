@@ -148,6 +148,7 @@ class ClaimLine(db.Model):
                         name="deduction_has_reason"),
         CheckConstraint("status <> 'parked' OR deduction = 0", name="parked_has_no_deduction"),
         Index("ix_claim_line_claim_status", "claim_id", "status"),
+        Index("ix_claim_line_claim_category", "claim_id", "category_id", "expenditure_id"),  # the page's order
     )
 
     @property
