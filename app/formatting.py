@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from reports import formatting as fmt
 
-from .i18n import current_language
+from .i18n import current_language, gettext
 
 
 def money(value, blank_zero: bool = False, sign: bool = True) -> str:
@@ -59,7 +59,6 @@ def quantity(value, blank_zero: bool = False) -> str:
 
 def ids(values, limit: int | None = None) -> str:
     """Ids as '#12, #13', the first ``limit`` of them and how many more ('#12, #13 en nog 5')."""
-    from .i18n import gettext
     values = list(values or [])
     shown = ", ".join(f"#{v}" for v in (values[:limit] if limit else values))
     if limit and len(values) > limit:

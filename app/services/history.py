@@ -107,7 +107,6 @@ def _day(value) -> str:
 
 
 SHOWN_IDS = 20  # a sentence names at most this many ids ("… and 5,274 more"); the event keeps them all
-_ids = formatting.ids
 
 
 def _quote(text) -> str:
@@ -198,7 +197,8 @@ def _expenditure_withdrawn(b, a, n):
     removed = b.get("claim_lines") or []
     text = _("Reason: %(reason)s.", reason=_quote(a.get("reason")))
     if removed:
-        text += " " + _("Taken out of claim %(claims)s.", claims=_ids(line.get("claim_id") for line in removed))
+        claims = formatting.ids(line.get("claim_id") for line in removed)
+        text += " " + _("Taken out of claim %(claims)s.", claims=claims)
     return text
 
 
@@ -231,7 +231,8 @@ def _claim_created(b, a, n):
 def _lines_added(b, a, n):
     ids = a.get("expenditure_ids") or []
     return ngettext("Expenditure %(ids)s, %(total)s declared.", "%(num)d expenditures (%(ids)s), together "
-                    "%(total)s declared.", len(ids), ids=_ids(ids, SHOWN_IDS), total=_money(a.get("declared")))
+                    "%(total)s declared.", len(ids), ids=formatting.ids(ids, SHOWN_IDS),
+                    total=_money(a.get("declared")))
 
 
 def _line_removed(b, a, n):
@@ -293,7 +294,7 @@ def _payment_requested(b, a, n):
     claims = a.get("claims") or []
     text = ngettext("Payment request %(number)s for claim %(claims)s: %(amount)s of %(fund)s requested.",
                     "Payment request %(number)s for claims %(claims)s: %(amount)s of %(fund)s requested.",
-                    len(claims), fund=n.fund(), number=a.get("number"), claims=_ids(claims),
+                    len(claims), fund=n.fund(), number=a.get("number"), claims=formatting.ids(claims),
                     amount=_money(a.get("amount_requested")))
     offsets = a.get("offsets") or {}
     if isinstance(offsets, dict) and offsets:
@@ -310,7 +311,7 @@ def _payment_received(b, a, n):
              date=_day(a.get("received_date")))
     if a.get("claims_paid"):  # a partner whose whole share went to its recoveries (or was not received)
         text += " " + ngettext("Claim %(claims)s paid.", "Claims %(claims)s paid.", len(a["claims_paid"]),
-                               claims=_ids(a["claims_paid"]))
+                               claims=formatting.ids(a["claims_paid"]))
     return text
 
 
@@ -320,7 +321,7 @@ def _payment_transferred(b, a, n):
              date=_day(a.get("transfer_date")), left=_money(a.get("outstanding_after")))
     if a.get("claims_paid"):
         text += " " + ngettext("Claim %(claims)s paid.", "Claims %(claims)s paid.", len(a["claims_paid"]),
-                               claims=_ids(a["claims_paid"]))
+                               claims=formatting.ids(a["claims_paid"]))
     return text
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import and_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
+from ... import formatting
 from ...errors import DomainError, NotFound
 from ...extensions import db
 from ...i18n import gettext as _
@@ -85,7 +86,7 @@ def add_lines(actor: Actor, user: User, claim: Claim, expenditure_ids: list[int]
     missing = [i for i in wanted if i not in free]
     if missing:
         raise DomainError(_("These expenditures cannot go into this claim: %(ids)s (of another partner, withdrawn, "
-                            "of a later period or already claimed).", ids=", ".join(f"#{i}" for i in missing)))
+                            "of a later period or already claimed).", ids=formatting.ids(missing)))
     db.session.execute(db.insert(ClaimLine), [
         {"claim_id": claim.id, "expenditure_id": i, "declared_amount": free[i].declared_amount,
          "category_id": free[i].category_id, "status": LineStatus.PENDING, "deduction": ZERO} for i in wanted])
